@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The `spool` command: the server and its administration.
+import { Command, CommanderError } from 'commander';
+import { ConfigError, resolveServeConfig, type ServeFlags } from '../config.js';
+import { exitOnSignals, startServer } from '../server.js';
+import { keysCommand } from './keys.js';
+import { migrateCommand } from './migrate.js';
+
+const program = new Command()
+  .name('spool')
+  .description('A self-hosted server that speaks OpenAI Assistants API v2 threads on the wire.')
+  .version('0.1.0')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) })
+  .showSuggestionAfterError(true);
+
+program
+  .command('serve')
+  .description('Run the HTTP server (SQLite under --data-dir by default).')
+  .option('--host <host>', 'address to listen on (env SPOOL_HOST, default 127.0.0.1)')
+  .option('--port <port>', 'port to listen on, 0 for any free port (env SPOOL_PORT, default 8080)')
+  .option('--data-dir <dir>', 'where the SQLite file lives (env SPOOL_DATA_DIR, default ./data)')
+  .option('--durability <level>', "'normal' survives a process crash, 'full' a power loss (env SPOOL_DURABILITY, default normal)")
+  .option('--body-limit <size>', 'largest request body, e.g. 8mb (env SPOOL_BODY_LIMIT, default 8mb)')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env SPOOL_LOG_LEVEL, default info)')
+  .action(async (flags: ServeFlags) => {
+    const server = await startServer(resolveServeConfig(flags, process.env));
+    // Printed whatever the log level: people and scripts (the tests among them) wait for this line.
+    process.stdout.write(`Spool listening on ${server.url}\n`);
+    exitOnSignals(server);
+  });
+
+program.addCommand(migrateCommand());
+program.addCommand(keysCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander has printed its one-line message; help and version are not failures.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  if (error instanceof ConfigError) {
+    process.stderr.write(`spool: ${error.message}\n`);
+    process.exit(2);
+  }
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    process.stderr.write(`spool: cannot listen: ${message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}

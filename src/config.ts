@@ -1,0 +1,99 @@
+// Flags and environment -> one typed Config for `spool serve`, validated once at start-up (flags win).
+import { join } from 'node:path';
+import type { Durability } from './store/sqlite.js';
+
+export interface ServeConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** The SQLite file, under dataDir. */
+  sqliteFile: string;
+  apiKeys: string[];
+  durability: Durability;
+  bodyLimitBytes: number;
+  logLevel: LogLevel;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** A bad flag or variable: the CLI prints its message on one line and exits with code 2. */
+export class ConfigError extends Error {}
+
+export interface ServeFlags {
+  host?: string | undefined;
+  port?: string | undefined;
+  dataDir?: string | undefined;
+  durability?: string | undefined;
+  bodyLimit?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+type Environment = Record<string, string | undefined>;
+
+function pick(flag: string | undefined, env: Environment, variable: string): { value: string; source: string } | undefined {
+  if (flag !== undefined) return { value: flag, source: `--${variable.replace(/^SPOOL_/, '').toLowerCase().replaceAll('_', '-')}` };
+  const fromEnv = env[variable];
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, source: variable };
+  return undefined;
+}
+
+function parsePort(raw: { value: string; source: string } | undefined): number {
+  if (!raw) return 8080;
+  if (!/^\d{1,5}$/.test(raw.value) || Number(raw.value) > 65535) {
+    throw new ConfigError(`${raw.source} must be a port number from 0 to 65535, got '${raw.value}'`);
+  }
+  return Number(raw.value);
+}
+
+const sizeUnits: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+
+export function parseByteSize(raw: { value: string; source: string } | undefined, fallback: number): number {
+  if (!raw) return fallback;
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(raw.value.trim());
+  const unit = match ? sizeUnits[(match[2] ?? '').toLowerCase()] : undefined;
+  if (!match || unit === undefined || Number(match[1]) === 0) {
+    throw new ConfigError(`${raw.source} must be a size such as 1048576, 512kb or 8mb, got '${raw.value}'`);
+  }
+  return Number(match[1]) * unit;
+}
+
+function parseChoice<T extends string>(raw: { value: string; source: string } | undefined, choices: readonly T[], fallback: T): T {
+  if (!raw) return fallback;
+  const value = raw.value.toLowerCase();
+  if (!(choices as readonly string[]).includes(value)) throw new ConfigError(`${raw.source} must be one of ${choices.join(', ')}, got '${raw.value}'`);
+  return value as T;
+}
+
+export function parseApiKeys(raw: string | undefined): string[] {
+  if (!raw) return [];
+  const keys = raw.split(',').map((key) => key.trim()).filter((key) => key !== '');
+  for (const key of keys) {
+    if (/\s/.test(key)) throw new ConfigError('SPOOL_API_KEYS must be a comma-separated list of keys without spaces inside a key');
+  }
+  return [...new Set(keys)];
+}
+
+export const defaultBodyLimitBytes = 8 * 1024 * 1024;
+
+export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeConfig {
+  const host = pick(flags.host, env, 'SPOOL_HOST')?.value ?? '127.0.0.1';
+  if (host.trim() === '') throw new ConfigError('--host must not be empty');
+  const dataDir = pick(flags.dataDir, env, 'SPOOL_DATA_DIR')?.value ?? './data';
+  return {
+    host,
+    port: parsePort(pick(flags.port, env, 'SPOOL_PORT')),
+    dataDir,
+    sqliteFile: join(dataDir, 'spool.db'),
+    apiKeys: parseApiKeys(env.SPOOL_API_KEYS),
+    durability: parseChoice(pick(flags.durability, env, 'SPOOL_DURABILITY'), ['normal', 'full'] as const, 'normal'),
+    bodyLimitBytes: parseByteSize(pick(flags.bodyLimit, env, 'SPOOL_BODY_LIMIT'), defaultBodyLimitBytes),
+    logLevel: parseChoice(pick(flags.logLevel, env, 'SPOOL_LOG_LEVEL'), logLevels, 'info'),
+  };
+}
+
+/** Loopback addresses: the only ones Spool will listen on without API keys. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1';
+}

@@ -1,0 +1,39 @@
+// The `tool_resources` of a thread (and later of assistants and runs): what the tools may use.
+import { newId } from './ids.js';
+import type { CreateThreadRequest, ModifyThreadRequest } from './openapi/request-types.js';
+import { ApiError } from './errors.js';
+
+export interface ToolResources {
+  code_interpreter?: { file_ids: string[] };
+  file_search?: { vector_store_ids: string[] };
+}
+
+type ToolResourcesInput = CreateThreadRequest['tool_resources'] | ModifyThreadRequest['tool_resources'];
+
+/**
+ * Normalises requested tool resources to their stored shape. The `vector_stores` helper asks
+ * OpenAI to create a vector store; Spool has no vector stores yet, so it allocates the store's
+ * ID (what a client reads back) and keeps nothing else.
+ */
+export function toolResourcesFrom(input: ToolResourcesInput, param = 'tool_resources'): ToolResources {
+  if (!input) return {};
+  const resources: ToolResources = {};
+  if (input.code_interpreter) resources.code_interpreter = { file_ids: input.code_interpreter.file_ids ?? [] };
+  const fileSearch = input.file_search;
+  if (fileSearch) {
+    const helper = 'vector_stores' in fileSearch ? fileSearch.vector_stores : undefined;
+    for (const [index, store] of (helper ?? []).entries()) {
+      const strategy = store.chunking_strategy;
+      if (strategy?.type === 'static' && strategy.static.chunk_overlap_tokens > strategy.static.max_chunk_size_tokens / 2) {
+        const path = `${param}.file_search.vector_stores[${index}].chunking_strategy.static.chunk_overlap_tokens`;
+        throw new ApiError(400, `Invalid '${path}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens.`, 'invalid_request_error', path, 'invalid_value');
+      }
+      if (strategy?.type === 'static' && strategy.static.chunk_overlap_tokens < 0) {
+        const path = `${param}.file_search.vector_stores[${index}].chunking_strategy.static.chunk_overlap_tokens`;
+        throw new ApiError(400, `Invalid '${path}': integer below minimum value. Expected a value >= 0, but got ${strategy.static.chunk_overlap_tokens} instead.`, 'invalid_request_error', path, 'integer_below_min_value');
+      }
+    }
+    resources.file_search = { vector_store_ids: helper ? helper.map(() => newId('vs')) : (fileSearch.vector_store_ids ?? []) };
+  }
+  return resources;
+}

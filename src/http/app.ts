@@ -1,0 +1,94 @@
+// The HTTP application: OpenAI's wire conventions (envelope, headers, pretty JSON, beta header,
+// auth) around the /v1 routes.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { invalidUrl, methodNotAllowed } from '../domain/errors.js';
+import type { Store } from '../store/store.js';
+import type { Authenticator } from './auth.js';
+import { checkBetaHeader } from './beta-header.js';
+import { registerBodyParser } from './body.js';
+import { errorHandler, sendError } from './envelope.js';
+import { messageRoutes } from './routes/messages.js';
+import { threadRoutes } from './routes/threads.js';
+
+export interface AppOptions {
+  store: Store;
+  authenticator: Authenticator;
+  bodyLimitBytes: number;
+  logger: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    startedAt: bigint;
+  }
+}
+
+/** Routes by method, so that a known path with the wrong method gets 405 and an Allow header. */
+class RouteTable {
+  private readonly routes: Array<{ pattern: RegExp; method: string }> = [];
+
+  add(url: string, methods: string | string[]): void {
+    const pattern = new RegExp(`^${url.replace(/:[^/]+/g, '[^/]+')}$`);
+    for (const method of [methods].flat()) this.routes.push({ pattern, method });
+  }
+
+  methodsFor(path: string): string[] {
+    return [...new Set(this.routes.filter((route) => route.pattern.test(path)).map((route) => route.method))];
+  }
+}
+
+export function buildApp(options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger,
+    // One log line per request, written by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    routerOptions: { maxParamLength: 500 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const routeTable = new RouteTable();
+  app.addHook('onRoute', (route) => routeTable.add(route.url, route.method));
+
+  registerBodyParser(app, options.bodyLimitBytes);
+  // OpenAI pretty-prints JSON bodies with a 2-space indent.
+  app.setReplySerializer((payload) => JSON.stringify(payload, null, 2));
+  app.decorateRequest('startedAt', 0n);
+  app.decorateRequest('projectId', '');
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.startedAt = process.hrtime.bigint();
+    reply.header('x-request-id', request.id);
+    reply.header('openai-version', '2020-10-01');
+    reply.header('access-control-expose-headers', 'X-Request-ID');
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('openai-processing-ms', String(Number((process.hrtime.bigint() - request.startedAt) / 1_000_000n)));
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  app.setErrorHandler(errorHandler(options.bodyLimitBytes));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    const allowed = routeTable.methodsFor(path).filter((method) => method !== 'HEAD');
+    return sendError(allowed.length > 0 ? methodNotAllowed(request.method, path, allowed) : invalidUrl(request.method, path), reply);
+  });
+
+  app.register(
+    async (v1) => {
+      v1.addHook('onRequest', async (request) => {
+        request.projectId = await options.authenticator.projectFor(request.headers.authorization);
+        checkBetaHeader(request.headers['openai-beta']);
+      });
+      threadRoutes(v1, options.store);
+      messageRoutes(v1, options.store);
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

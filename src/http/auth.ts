@@ -1,0 +1,44 @@
+// Who is calling: `Authorization: Bearer <key>` -> the key's project. With no key configured
+// anywhere, Spool runs open (loopback only, enforced at start-up) and every caller is the default project.
+import { incorrectApiKey, missingApiKey } from '../domain/errors.js';
+import { type ApiKeys, defaultProjectId } from '../store/api-keys.js';
+
+interface Cached<T> {
+  value: T;
+  expiresAt: number;
+}
+
+/** How long a key lookup is trusted: a revoked key stops working within this time on every replica. */
+const keyCacheMs = 5_000;
+const keyCacheSize = 10_000;
+
+export class Authenticator {
+  private readonly owners = new Map<string, Cached<string>>();
+  private keysConfigured: Cached<boolean> | undefined;
+
+  constructor(private readonly apiKeys: ApiKeys) {}
+
+  /** Whether callers must present a key: true as soon as any active key exists. */
+  async required(): Promise<boolean> {
+    const now = Date.now();
+    if (this.keysConfigured && this.keysConfigured.expiresAt > now) return this.keysConfigured.value;
+    const value = (await this.apiKeys.countActive()) > 0;
+    this.keysConfigured = { value, expiresAt: now + 1_000 };
+    return value;
+  }
+
+  /** The project the request acts for; throws OpenAI's 401 for a missing or unknown key. */
+  async projectFor(authorization: string | undefined): Promise<string> {
+    const key = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '')?.[1]?.trim();
+    if (!(await this.required())) return defaultProjectId;
+    if (!key) throw missingApiKey();
+    const now = Date.now();
+    const cached = this.owners.get(key);
+    if (cached && cached.expiresAt > now) return cached.value;
+    const owner = await this.apiKeys.findOwner(key);
+    if (!owner) throw incorrectApiKey(key);
+    if (this.owners.size >= keyCacheSize) this.owners.clear();
+    this.owners.set(key, { value: owner.projectId, expiresAt: now + keyCacheMs });
+    return owner.projectId;
+  }
+}

@@ -1,0 +1,69 @@
+// Idempotency-Key (beyond OpenAI): a POST retried with the same key within 24 hours gets the first
+// response back instead of doing the work again. The SDKs retry creates on timeouts and 5xx, and
+// send no key themselves; clients that care add the header.
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { nowSeconds } from '../domain/clock.js';
+import { ApiError } from '../domain/errors.js';
+import type { Repository } from '../store/repository.js';
+import type { Store } from '../store/store.js';
+
+export const idempotencyWindowSeconds = 24 * 60 * 60;
+const maxKeyLength = 255;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    projectId: string;
+  }
+}
+
+function fingerprint(request: FastifyRequest): string {
+  return createHash('sha256').update(`${request.method} ${request.url}\n${request.rawBody}`).digest('hex');
+}
+
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > maxKeyLength) {
+    throw new ApiError(400, `Invalid 'Idempotency-Key' header: expected 1 to ${maxKeyLength} characters, but got ${key.length}.`, 'invalid_request_error', null, 'invalid_idempotency_key');
+  }
+  return key;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || (typeof message === 'string' && message.includes('UNIQUE constraint failed'));
+}
+
+/**
+ * Runs a write in one transaction and returns what to send. The reply is sent only after the
+ * transaction has committed. With an Idempotency-Key, the response is stored in that same
+ * transaction, and a retry replays it (header `idempotent-replayed: true`).
+ */
+export async function committedWrite<T>(store: Store, request: FastifyRequest, reply: FastifyReply, work: (repo: Repository) => Promise<T>): Promise<T> {
+  const key = idempotencyKeyOf(request);
+  if (key === undefined) return store.transaction(work);
+  const requestHash = fingerprint(request);
+  const attempt = () =>
+    store.transaction(async (repo) => {
+      const prior = await repo.findStoredResponse(request.projectId, key);
+      if (prior && prior.createdAt > nowSeconds() - idempotencyWindowSeconds) {
+        if (prior.requestHash !== requestHash) {
+          throw new ApiError(400, 'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one used earlier.', 'invalid_request_error', null, 'idempotency_key_reused');
+        }
+        reply.header('idempotent-replayed', 'true');
+        return JSON.parse(prior.body) as T;
+      }
+      const result = await work(repo);
+      await repo.storeResponse(request.projectId, key, { requestHash, statusCode: 200, body: JSON.stringify(result), createdAt: nowSeconds() });
+      return result;
+    });
+  try {
+    return await attempt();
+  } catch (error) {
+    // Two replicas raced on the same key; the other one's response is stored now.
+    if (isUniqueViolation(error)) return attempt();
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+// /v1/threads and /v1/threads/{thread_id}: create, list (a Spool extension), retrieve, modify, delete.
+import type { FastifyInstance } from 'fastify';
+import { nowSeconds } from '../../domain/clock.js';
+import { ApiError, notFound } from '../../domain/errors.js';
+import { newId } from '../../domain/ids.js';
+import { messageFromRequest } from '../../domain/message.js';
+import { metadataFrom } from '../../domain/metadata.js';
+import { listToWire, parseInteger, parseListParams, type Query } from '../../domain/pagination.js';
+import { type Thread, threadDeletedToWire, threadToWire } from '../../domain/thread.js';
+import { toolResourcesFrom } from '../../domain/tool-resources.js';
+import { parseRequest } from '../../domain/validate.js';
+import type { ThreadFilter } from '../../store/repository.js';
+import type { Store } from '../../store/store.js';
+import { committedWrite } from '../idempotency.js';
+import { pathId } from '../path-ids.js';
+
+interface ThreadParams {
+  thread_id: string;
+}
+
+/** `metadata[key]=value` pairs (AND-ed) and `created_after` / `created_before` (Unix seconds). */
+export function parseThreadFilter(query: Query): ThreadFilter {
+  const metadata: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(query)) {
+    const key = /^metadata\[(.*)\]$/.exec(name)?.[1];
+    if (key === undefined) continue;
+    if (key === '' || key.length > 64) {
+      throw new ApiError(400, `Invalid query parameter '${name}': a metadata key has 1 to 64 characters.`, 'invalid_request_error', name, 'invalid_value');
+    }
+    for (const single of Array.isArray(value) ? value : [value ?? '']) metadata.push([key, single]);
+  }
+  return { metadata, createdAfter: parseInteger(query, 'created_after'), createdBefore: parseInteger(query, 'created_before') };
+}
+
+export function threadRoutes(app: FastifyInstance, store: Store): void {
+  app.post('/threads', async (request, reply) => {
+    const body = parseRequest('CreateThreadRequest', request.body);
+    const createdAt = nowSeconds();
+    const thread: Thread = { id: newId('thread'), created_at: createdAt, metadata: metadataFrom(body.metadata), tool_resources: toolResourcesFrom(body.tool_resources) };
+    const messages = (body.messages ?? []).map((input) => messageFromRequest(thread.id, input, newId('msg'), createdAt, metadataFrom(input.metadata)));
+    return committedWrite(store, request, reply, async (repo) => {
+      await repo.insertThread(request.projectId, thread);
+      for (const message of messages) await repo.insertMessage(request.projectId, message);
+      return threadToWire(thread);
+    });
+  });
+
+  app.get<{ Querystring: Query }>('/threads', async (request) => {
+    const params = parseListParams(request.query);
+    const page = await store.repo.listThreads(request.projectId, params, parseThreadFilter(request.query));
+    return listToWire(page, threadToWire);
+  });
+
+  app.get<{ Params: ThreadParams }>('/threads/:thread_id', async (request) => {
+    const threadId = pathId('thread_id', request.params.thread_id, 'thread');
+    const thread = await store.repo.getThread(request.projectId, threadId);
+    if (!thread) throw notFound('thread', threadId);
+    return threadToWire(thread);
+  });
+
+  app.post<{ Params: ThreadParams }>('/threads/:thread_id', async (request, reply) => {
+    const threadId = pathId('thread_id', request.params.thread_id, 'thread');
+    const body = parseRequest('ModifyThreadRequest', request.body);
+    const changes = {
+      metadata: 'metadata' in body ? metadataFrom(body.metadata) : undefined,
+      tool_resources: 'tool_resources' in body ? toolResourcesFrom(body.tool_resources) : undefined,
+    };
+    return committedWrite(store, request, reply, async (repo) => {
+      const thread = await repo.updateThread(request.projectId, threadId, changes);
+      if (!thread) throw notFound('thread', threadId);
+      return threadToWire(thread);
+    });
+  });
+
+  app.delete<{ Params: ThreadParams }>('/threads/:thread_id', async (request) => {
+    const threadId = pathId('thread_id', request.params.thread_id, 'thread');
+    const deleted = await store.transaction((repo) => repo.deleteThread(request.projectId, threadId));
+    if (!deleted) throw notFound('thread', threadId);
+    return threadDeletedToWire(threadId);
+  });
+}

@@ -1,0 +1,70 @@
+// `spool serve`: open the store, check the configuration is safe, listen, and drain on SIGTERM.
+import type { FastifyInstance } from 'fastify';
+import { ConfigError, isLoopbackHost, type ServeConfig } from './config.js';
+import { nowSeconds } from './domain/clock.js';
+import { Authenticator } from './http/auth.js';
+import { buildApp } from './http/app.js';
+import { idempotencyWindowSeconds } from './http/idempotency.js';
+import { openSqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServeConfig): Promise<RunningServer> {
+  const store = await openSqliteStore(config.sqliteFile, config.durability);
+  try {
+    await store.apiKeys.syncEnvKeys(config.apiKeys);
+    if (!isLoopbackHost(config.host) && (await store.apiKeys.countActive()) === 0) {
+      throw new ConfigError(
+        `refusing to listen on ${config.host} without API keys: anyone who can reach it could read every thread. Set SPOOL_API_KEYS or create a key with 'spool keys create', or listen on 127.0.0.1`,
+      );
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const authenticator = new Authenticator(store.apiKeys);
+  const app = buildApp({ store, authenticator, bodyLimitBytes: config.bodyLimitBytes, logger: { level: config.logLevel } });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+
+  const sweep = setInterval(() => {
+    store.repo.deleteStoredResponsesBefore(nowSeconds() - idempotencyWindowSeconds).catch((error: unknown) => app.log.warn({ err: error }, 'idempotency sweep failed'));
+  }, 60 * 60 * 1000);
+  sweep.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(sweep);
+      await app.close();
+      await store.close();
+    })();
+    return closing;
+  };
+  return { app, store, url, close };
+}
+
+/** SIGTERM and SIGINT finish the requests in flight, close the database, and exit 0. */
+export function exitOnSignals(server: RunningServer): void {
+  const stop = (signal: string) => {
+    server.app.log.info({ signal }, 'draining and shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

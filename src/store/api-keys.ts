@@ -1,0 +1,108 @@
+// API keys: stored as SHA-256 hashes (keys are long random strings, so a fast hash is enough),
+// each belonging to a project. Keys from SPOOL_API_KEYS belong to the default project.
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { nowSeconds } from '../domain/clock.js';
+import { newId, randomBase62 } from '../domain/ids.js';
+import type { Database } from './schema.js';
+
+export const defaultProjectId = 'proj_default';
+
+export interface ApiKeyOwner {
+  keyId: string;
+  projectId: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  project: string;
+  redacted: string;
+  name: string | null;
+  source: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function redact(key: string): string {
+  return `${key.slice(0, Math.min(12, Math.floor(key.length / 2)))}...`;
+}
+
+export class ApiKeys {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findOwner(key: string): Promise<ApiKeyOwner | undefined> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select(['id', 'project_id'])
+      .where('key_hash', '=', hashApiKey(key))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row ? { keyId: row.id, projectId: row.project_id } : undefined;
+  }
+
+  async countActive(): Promise<number> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** Makes the env-sourced keys exactly `keys`: adds new ones, removes those no longer listed. */
+  async syncEnvKeys(keys: readonly string[]): Promise<void> {
+    const wanted = new Map(keys.map((key) => [hashApiKey(key), key]));
+    await this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('api_keys').select(['id', 'key_hash']).where('source', '=', 'env').execute();
+      const stale = existing.filter((row) => !wanted.has(row.key_hash)).map((row) => row.id);
+      if (stale.length > 0) await trx.deleteFrom('api_keys').where('id', 'in', stale).execute();
+      const present = new Set(existing.map((row) => row.key_hash));
+      for (const [hash, key] of wanted) {
+        if (present.has(hash)) continue;
+        await trx
+          .insertInto('api_keys')
+          .values({ id: newId('key'), project_id: defaultProjectId, key_hash: hash, redacted: redact(key), name: 'SPOOL_API_KEYS', source: 'env', created_at: nowSeconds(), revoked_at: null })
+          .onConflict((oc) => oc.column('key_hash').doNothing())
+          .execute();
+      }
+    });
+  }
+
+  async ensureProject(name: string): Promise<string> {
+    const existing = await this.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirst();
+    if (existing) return existing.id;
+    const id = newId('proj');
+    await this.db.insertInto('projects').values({ id, name, created_at: nowSeconds() }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    const row = await this.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  /** Creates a key for the project (creating the project if needed); the key is shown only here. */
+  async create(projectName: string, name: string | null): Promise<{ key: string; record: ApiKeyRecord }> {
+    const projectId = await this.ensureProject(projectName);
+    const key = `sk-spool-${randomBase62(40)}`;
+    const record = { id: newId('key'), project_id: projectId, key_hash: hashApiKey(key), redacted: redact(key), name, source: 'admin', created_at: nowSeconds(), revoked_at: null };
+    await this.db.insertInto('api_keys').values(record).execute();
+    return { key, record: { id: record.id, project: projectName, redacted: record.redacted, name, source: 'admin', created_at: record.created_at, revoked_at: null } };
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .innerJoin('projects', 'projects.id', 'api_keys.project_id')
+      .select(['api_keys.id', 'projects.name as project', 'api_keys.redacted', 'api_keys.name', 'api_keys.source', 'api_keys.created_at', 'api_keys.revoked_at'])
+      .orderBy('api_keys.created_at')
+      .execute();
+    return rows.map((row) => ({ ...row, created_at: Number(row.created_at), revoked_at: row.revoked_at === null ? null : Number(row.revoked_at) }));
+  }
+
+  /** Revokes a key by its id; false when there is no such active key. */
+  async revoke(id: string): Promise<boolean> {
+    const result = await this.db.updateTable('api_keys').set({ revoked_at: nowSeconds() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+}

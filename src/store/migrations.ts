@@ -1,0 +1,106 @@
+// Numbered schema migrations for both engines, run by Kysely's Migrator (which takes a lock, so
+// replicas starting together apply each migration once).
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+function migrations(dialect: DialectName): Record<string, Migration> {
+  // The internal sequence that orders every list: a 64-bit identity on PostgreSQL, the rowid on SQLite.
+  const sequenceType = dialect === 'postgres' ? 'bigserial' : 'integer';
+  const sequenceColumn = (column: ColumnDefinitionBuilder) =>
+    dialect === 'postgres' ? column.primaryKey() : column.primaryKey().autoIncrement();
+  return {
+    '0001_threads_and_messages': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('projects')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id'))
+          .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('redacted', 'text', (c) => c.notNull())
+          .addColumn('name', 'text')
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('revoked_at', 'bigint')
+          .execute();
+        await db.schema
+          .createTable('threads')
+          .addColumn('seq', sequenceType, sequenceColumn)
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('project_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('metadata', 'text', (c) => c.notNull())
+          .addColumn('tool_resources', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('threads_by_project').on('threads').columns(['project_id', 'created_at', 'seq']).execute();
+        await db.schema
+          .createTable('thread_metadata')
+          .addColumn('project_id', 'text', (c) => c.notNull())
+          .addColumn('thread_seq', 'bigint', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('thread_metadata_pk', ['thread_seq', 'key'])
+          .execute();
+        await db.schema
+          .createIndex('thread_metadata_by_pair')
+          .on('thread_metadata')
+          .columns(['project_id', 'key', 'value', 'created_at', 'thread_seq'])
+          .execute();
+        await db.schema
+          .createTable('messages')
+          .addColumn('seq', sequenceType, sequenceColumn)
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('project_id', 'text', (c) => c.notNull())
+          .addColumn('thread_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('content', 'text', (c) => c.notNull())
+          .addColumn('attachments', 'text', (c) => c.notNull())
+          .addColumn('metadata', 'text', (c) => c.notNull())
+          .addColumn('assistant_id', 'text')
+          .addColumn('run_id', 'text')
+          .addColumn('completed_at', 'bigint')
+          .addColumn('incomplete_at', 'bigint')
+          .addColumn('incomplete_details', 'text')
+          .execute();
+        await db.schema.createIndex('messages_by_thread').on('messages').columns(['thread_id', 'created_at', 'seq']).execute();
+        await db.schema
+          .createTable('idempotency_keys')
+          .addColumn('project_id', 'text', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('request_hash', 'text', (c) => c.notNull())
+          .addColumn('status_code', 'integer', (c) => c.notNull())
+          .addColumn('response_body', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('idempotency_keys_pk', ['project_id', 'key'])
+          .execute();
+        await db.schema.createIndex('idempotency_keys_by_age').on('idempotency_keys').column('created_at').execute();
+        await sql`insert into projects (id, name, created_at) values ('proj_default', 'default', ${Math.floor(Date.now() / 1000)})`.execute(db);
+      },
+    },
+  };
+}
+
+class InCodeMigrations implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}
+
+/** Brings the schema up to date; returns the names of the migrations it applied. */
+export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrations(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

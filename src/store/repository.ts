@@ -1,0 +1,250 @@
+// Every query Spool runs, written once for both engines. Each method is scoped by project: no
+// query here can read or change another project's objects.
+import type { Kysely, Selectable } from 'kysely';
+import type { Message, MessageRole, MessageStatus } from '../domain/message.js';
+import type { MetadataMap } from '../domain/metadata.js';
+import type { ListParams, Page } from '../domain/pagination.js';
+import type { Thread } from '../domain/thread.js';
+import type { ToolResources } from '../domain/tool-resources.js';
+import { type Cursor, fetchPage, unknownCursor } from './paging.js';
+import type { Database, MessagesTable, ThreadsTable } from './schema.js';
+
+export interface ThreadFilter {
+  metadata: Array<[key: string, value: string]>;
+  createdAfter?: number | undefined;
+  createdBefore?: number | undefined;
+}
+
+export interface StoredResponse {
+  requestHash: string;
+  statusCode: number;
+  body: string;
+  createdAt: number;
+}
+
+function threadFromRow(row: Selectable<ThreadsTable>): Thread {
+  return {
+    id: row.id,
+    created_at: Number(row.created_at),
+    metadata: JSON.parse(row.metadata) as MetadataMap,
+    tool_resources: JSON.parse(row.tool_resources) as ToolResources,
+  };
+}
+
+function messageFromRow(row: Selectable<MessagesTable>): Message {
+  return {
+    id: row.id,
+    created_at: Number(row.created_at),
+    thread_id: row.thread_id,
+    status: row.status as MessageStatus,
+    incomplete_details: row.incomplete_details === null ? null : (JSON.parse(row.incomplete_details) as { reason: string }),
+    completed_at: row.completed_at === null ? null : Number(row.completed_at),
+    incomplete_at: row.incomplete_at === null ? null : Number(row.incomplete_at),
+    role: row.role as MessageRole,
+    content: JSON.parse(row.content) as Message['content'],
+    assistant_id: row.assistant_id,
+    run_id: row.run_id,
+    attachments: JSON.parse(row.attachments) as Message['attachments'],
+    metadata: JSON.parse(row.metadata) as MetadataMap,
+  };
+}
+
+function cursorFrom(row: { created_at: number; seq: number } | undefined): Cursor | undefined {
+  return row ? { created_at: Number(row.created_at), seq: Number(row.seq) } : undefined;
+}
+
+export class Repository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  // Threads
+
+  async insertThread(projectId: string, thread: Thread): Promise<void> {
+    const { seq } = await this.db
+      .insertInto('threads')
+      .values({
+        id: thread.id,
+        project_id: projectId,
+        created_at: thread.created_at,
+        metadata: JSON.stringify(thread.metadata),
+        tool_resources: JSON.stringify(thread.tool_resources),
+      })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    await this.insertThreadMetadata(projectId, Number(seq), thread.created_at, thread.metadata);
+  }
+
+  private async insertThreadMetadata(projectId: string, threadSeq: number, createdAt: number, metadata: MetadataMap): Promise<void> {
+    const rows = Object.entries(metadata).map(([key, value]) => ({ project_id: projectId, thread_seq: threadSeq, key, value, created_at: createdAt }));
+    if (rows.length > 0) await this.db.insertInto('thread_metadata').values(rows).execute();
+  }
+
+  async getThread(projectId: string, id: string): Promise<Thread | undefined> {
+    const row = await this.db.selectFrom('threads').selectAll().where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
+    return row ? threadFromRow(row) : undefined;
+  }
+
+  async updateThread(projectId: string, id: string, changes: { metadata?: MetadataMap | undefined; tool_resources?: ToolResources | undefined }): Promise<Thread | undefined> {
+    const row = await this.db.selectFrom('threads').selectAll().where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
+    if (!row) return undefined;
+    const thread = threadFromRow(row);
+    if (changes.metadata !== undefined) {
+      thread.metadata = changes.metadata;
+      await this.db.deleteFrom('thread_metadata').where('thread_seq', '=', row.seq).execute();
+      await this.insertThreadMetadata(projectId, Number(row.seq), thread.created_at, thread.metadata);
+    }
+    if (changes.tool_resources !== undefined) thread.tool_resources = changes.tool_resources;
+    await this.db
+      .updateTable('threads')
+      .set({ metadata: JSON.stringify(thread.metadata), tool_resources: JSON.stringify(thread.tool_resources) })
+      .where('seq', '=', row.seq)
+      .execute();
+    return thread;
+  }
+
+  /** Deletes the thread with its messages and metadata rows; false when there was no such thread. */
+  async deleteThread(projectId: string, id: string): Promise<boolean> {
+    const deleted = await this.db.deleteFrom('threads').where('id', '=', id).where('project_id', '=', projectId).returning('seq').executeTakeFirst();
+    if (!deleted) return false;
+    await this.db.deleteFrom('thread_metadata').where('thread_seq', '=', deleted.seq).execute();
+    await this.db.deleteFrom('messages').where('thread_id', '=', id).where('project_id', '=', projectId).execute();
+    return true;
+  }
+
+  async listThreads(projectId: string, params: ListParams, filter: ThreadFilter): Promise<Page<Thread>> {
+    const cursorOf = async (id: string | undefined, param: 'after' | 'before') => {
+      if (id === undefined) return undefined;
+      const row = await this.db.selectFrom('threads').select(['created_at', 'seq']).where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
+      if (!row) throw unknownCursor(param, 'thread', id);
+      return cursorFrom(row);
+    };
+    const cursors = { after: await cursorOf(params.after, 'after'), before: await cursorOf(params.before, 'before') };
+    const [first, ...others] = filter.metadata;
+    if (first) {
+      // The first pair drives the scan through its index, already in (created_at, seq) order.
+      let query = this.db
+        .selectFrom('thread_metadata as m')
+        .innerJoin('threads as t', 't.seq', 'm.thread_seq')
+        .selectAll('t')
+        .where('m.project_id', '=', projectId)
+        .where('m.key', '=', first[0])
+        .where('m.value', '=', first[1]);
+      for (const [key, value] of others) {
+        query = query.where(({ exists, selectFrom }) =>
+          exists(selectFrom('thread_metadata as o').select('o.thread_seq').whereRef('o.thread_seq', '=', 't.seq').where('o.key', '=', key).where('o.value', '=', value)),
+        );
+      }
+      if (filter.createdAfter !== undefined) query = query.where('m.created_at', '>', filter.createdAfter);
+      if (filter.createdBefore !== undefined) query = query.where('m.created_at', '<', filter.createdBefore);
+      const page = await fetchPage(query, { createdAt: 'm.created_at', seq: 'm.thread_seq' }, params, cursors);
+      return { items: page.items.map(threadFromRow), hasMore: page.hasMore };
+    }
+    let query = this.db.selectFrom('threads').selectAll().where('project_id', '=', projectId);
+    if (filter.createdAfter !== undefined) query = query.where('created_at', '>', filter.createdAfter);
+    if (filter.createdBefore !== undefined) query = query.where('created_at', '<', filter.createdBefore);
+    const page = await fetchPage(query, { createdAt: 'created_at', seq: 'seq' }, params, cursors);
+    return { items: page.items.map(threadFromRow), hasMore: page.hasMore };
+  }
+
+  // Messages
+
+  async insertMessage(projectId: string, message: Message): Promise<void> {
+    await this.db
+      .insertInto('messages')
+      .values({
+        id: message.id,
+        project_id: projectId,
+        thread_id: message.thread_id,
+        created_at: message.created_at,
+        role: message.role,
+        status: message.status,
+        content: JSON.stringify(message.content),
+        attachments: JSON.stringify(message.attachments),
+        metadata: JSON.stringify(message.metadata),
+        assistant_id: message.assistant_id,
+        run_id: message.run_id,
+        completed_at: message.completed_at,
+        incomplete_at: message.incomplete_at,
+        incomplete_details: message.incomplete_details === null ? null : JSON.stringify(message.incomplete_details),
+      })
+      .execute();
+  }
+
+  async getMessage(projectId: string, threadId: string, id: string): Promise<Message | undefined> {
+    const row = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', id)
+      .where('thread_id', '=', threadId)
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
+    return row ? messageFromRow(row) : undefined;
+  }
+
+  async updateMessageMetadata(projectId: string, threadId: string, id: string, metadata: MetadataMap): Promise<Message | undefined> {
+    const row = await this.db
+      .updateTable('messages')
+      .set({ metadata: JSON.stringify(metadata) })
+      .where('id', '=', id)
+      .where('thread_id', '=', threadId)
+      .where('project_id', '=', projectId)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? messageFromRow(row) : undefined;
+  }
+
+  async deleteMessage(projectId: string, threadId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('messages')
+      .where('id', '=', id)
+      .where('thread_id', '=', threadId)
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async listMessages(projectId: string, threadId: string, params: ListParams, runId?: string): Promise<Page<Message>> {
+    const cursorOf = async (id: string | undefined, param: 'after' | 'before') => {
+      if (id === undefined) return undefined;
+      const row = await this.db
+        .selectFrom('messages')
+        .select(['created_at', 'seq'])
+        .where('id', '=', id)
+        .where('thread_id', '=', threadId)
+        .where('project_id', '=', projectId)
+        .executeTakeFirst();
+      if (!row) throw unknownCursor(param, 'message', id);
+      return cursorFrom(row);
+    };
+    const cursors = { after: await cursorOf(params.after, 'after'), before: await cursorOf(params.before, 'before') };
+    let query = this.db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('project_id', '=', projectId);
+    if (runId !== undefined) query = query.where('run_id', '=', runId);
+    const page = await fetchPage(query, { createdAt: 'created_at', seq: 'seq' }, params, cursors);
+    return { items: page.items.map(messageFromRow), hasMore: page.hasMore };
+  }
+
+  // Idempotency
+
+  async findStoredResponse(projectId: string, key: string): Promise<StoredResponse | undefined> {
+    const row = await this.db.selectFrom('idempotency_keys').selectAll().where('project_id', '=', projectId).where('key', '=', key).executeTakeFirst();
+    return row ? { requestHash: row.request_hash, statusCode: row.status_code, body: row.response_body, createdAt: Number(row.created_at) } : undefined;
+  }
+
+  async storeResponse(projectId: string, key: string, response: StoredResponse): Promise<void> {
+    await this.db.deleteFrom('idempotency_keys').where('project_id', '=', projectId).where('key', '=', key).execute();
+    await this.db
+      .insertInto('idempotency_keys')
+      .values({
+        project_id: projectId,
+        key,
+        request_hash: response.requestHash,
+        status_code: response.statusCode,
+        response_body: response.body,
+        created_at: response.createdAt,
+      })
+      .execute();
+  }
+
+  async deleteStoredResponsesBefore(createdAt: number): Promise<void> {
+    await this.db.deleteFrom('idempotency_keys').where('created_at', '<', createdAt).execute();
+  }
+}

@@ -1,0 +1,44 @@
+// The embedded store: a SQLite file in WAL mode, through better-sqlite3, behind Kysely.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrateToLatest } from './migrations.js';
+import type { Database } from './schema.js';
+import { Store } from './store.js';
+
+/** 'normal': a commit survives a crash of the process; 'full': it also survives a power loss. */
+export type Durability = 'normal' | 'full';
+
+/**
+ * better-sqlite3 prepares a statement on every call Kysely makes; Kysely's SQL text is the same
+ * for the same query shape, so prepared statements are kept and reused by their text.
+ */
+function withStatementCache(database: SqliteDatabase.Database) {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql);
+        if (statements.size > 500) statements.clear();
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+    close() {
+      database.close();
+    },
+  };
+}
+
+export async function openSqliteStore(file: string, durability: Durability): Promise<Store> {
+  mkdirSync(dirname(file), { recursive: true });
+  const database = new SqliteDatabase(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  await migrateToLatest(db, 'sqlite');
+  return new Store(db, 'sqlite');
+}

@@ -1,0 +1,29 @@
+// The store: one database, reached through the Repository, with transactions.
+import type { Kysely } from 'kysely';
+import { ApiKeys } from './api-keys.js';
+import type { DialectName } from './migrations.js';
+import { Repository } from './repository.js';
+import type { Database } from './schema.js';
+
+export class Store {
+  /** Queries outside a transaction: each one is atomic on its own. */
+  readonly repo: Repository;
+  readonly apiKeys: ApiKeys;
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: DialectName,
+  ) {
+    this.repo = new Repository(db);
+    this.apiKeys = new ApiKeys(db);
+  }
+
+  /** Runs `work` in one transaction: it commits when `work` resolves, and nothing is kept if it throws. */
+  transaction<T>(work: (repo: Repository) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new Repository(trx)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

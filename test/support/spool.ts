@@ -1,0 +1,87 @@
+// Starts the real, built Spool server as a child process on a free port with a temporary data dir.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const spoolBin = join(repoRoot, 'dist/cli/main.js');
+
+export interface SpoolProcess {
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** url + '/v1', what SDKs take as their base URL */
+  baseURL: string;
+  dataDir: string;
+  child: ChildProcess;
+  output(): string;
+  /** Sends a signal and resolves with the exit code (or the signal name). */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  args?: string[];
+  /** Reuse a data dir (to restart over the same database). */
+  dataDir?: string;
+}
+
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+export function makeTempDir(prefix = 'spool-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function startSpool(options: StartOptions = {}): Promise<SpoolProcess> {
+  const dataDir = options.dataDir ?? makeTempDir();
+  const child = spawn(process.execPath, [spoolBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
+    env: { PATH: process.env.PATH ?? '', SPOOL_LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown')));
+  return new Promise((ready, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`Spool did not start within 15 s:\n${output}`));
+    }, 15_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /Spool listening on (http:\/\/[^\s"]+)/.exec(output)?.[1];
+      if (!url) return;
+      clearTimeout(timer);
+      ready({
+        url,
+        baseURL: `${url}/v1`,
+        dataDir,
+        child,
+        output: () => output,
+        stop(signal: NodeJS.Signals = 'SIGTERM') {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          return exited;
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`Spool exited with ${code} before listening:\n${output}`));
+    });
+  });
+}
+
+/** Runs `spool <args>` to completion. */
+export function runSpool(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [spoolBin, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((done) => child.once('close', (code) => done({ code, stdout, stderr })));
+}
