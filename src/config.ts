@@ -1,15 +1,12 @@
 // Flags and environment -> one typed Config for `spool serve`, validated once at start-up (flags win).
 import { join } from 'node:path';
-import type { Durability } from './store/sqlite.js';
+import type { StoreSettings } from './store/open.js';
 
-export interface ServeConfig {
+export interface ServeConfig extends StoreSettings {
   host: string;
   port: number;
   dataDir: string;
-  /** The SQLite file, under dataDir. */
-  sqliteFile: string;
   apiKeys: string[];
-  durability: Durability;
   bodyLimitBytes: number;
   logLevel: LogLevel;
 }
@@ -25,6 +22,9 @@ export interface ServeFlags {
   port?: string | undefined;
   dataDir?: string | undefined;
   durability?: string | undefined;
+  databaseUrl?: string | undefined;
+  databasePoolSize?: string | undefined;
+  databaseStatementTimeout?: string | undefined;
   bodyLimit?: string | undefined;
   logLevel?: string | undefined;
 }
@@ -74,6 +74,32 @@ export function parseApiKeys(raw: string | undefined): string[] {
   return [...new Set(keys)];
 }
 
+function parseDatabaseUrl(raw: { value: string; source: string } | undefined): string | undefined {
+  if (!raw) return undefined;
+  // The URL may hold a password: it is never echoed back.
+  if (!/^postgres(ql)?:\/\/./i.test(raw.value.trim())) throw new ConfigError(`${raw.source} must be a postgres:// or postgresql:// URL`);
+  return raw.value.trim();
+}
+
+function parsePoolSize(raw: { value: string; source: string } | undefined): number {
+  if (!raw) return 10;
+  if (!/^\d{1,4}$/.test(raw.value.trim()) || Number(raw.value) < 1 || Number(raw.value) > 1000) {
+    throw new ConfigError(`${raw.source} must be a number of connections from 1 to 1000, got '${raw.value}'`);
+  }
+  return Number(raw.value);
+}
+
+const durationUnits: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
+
+/** A duration in milliseconds: 30000, 30000ms, 30s or 1m; 0 means none. */
+export function parseDurationMs(raw: { value: string; source: string } | undefined, fallback: number): number {
+  if (!raw) return fallback;
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(raw.value.trim());
+  const unit = match ? durationUnits[(match[2] ?? '').toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new ConfigError(`${raw.source} must be a duration such as 30000 (ms), 30s or 1m, got '${raw.value}'`);
+  return Number(match[1]) * unit;
+}
+
 export const defaultBodyLimitBytes = 8 * 1024 * 1024;
 
 export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeConfig {
@@ -87,6 +113,9 @@ export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeCo
     sqliteFile: join(dataDir, 'spool.db'),
     apiKeys: parseApiKeys(env.SPOOL_API_KEYS),
     durability: parseChoice(pick(flags.durability, env, 'SPOOL_DURABILITY'), ['normal', 'full'] as const, 'normal'),
+    databaseUrl: parseDatabaseUrl(pick(flags.databaseUrl, env, 'SPOOL_DATABASE_URL')),
+    databasePoolSize: parsePoolSize(pick(flags.databasePoolSize, env, 'SPOOL_DATABASE_POOL_SIZE')),
+    statementTimeoutMs: parseDurationMs(pick(flags.databaseStatementTimeout, env, 'SPOOL_DATABASE_STATEMENT_TIMEOUT'), 10_000),
     bodyLimitBytes: parseByteSize(pick(flags.bodyLimit, env, 'SPOOL_BODY_LIMIT'), defaultBodyLimitBytes),
     logLevel: parseChoice(pick(flags.logLevel, env, 'SPOOL_LOG_LEVEL'), logLevels, 'info'),
   };

@@ -5,7 +5,7 @@ import { nowSeconds } from './domain/clock.js';
 import { Authenticator } from './http/auth.js';
 import { buildApp } from './http/app.js';
 import { idempotencyWindowSeconds } from './http/idempotency.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
 export interface RunningServer {
@@ -16,7 +16,9 @@ export interface RunningServer {
 }
 
 export async function startServer(config: ServeConfig): Promise<RunningServer> {
-  const store = await openSqliteStore(config.sqliteFile, config.durability);
+  // The app (and its logger) comes after the store, which may already see a connection break.
+  let logIdleConnectionError = (_error: Error) => {};
+  const store = await openStore(config, (error) => logIdleConnectionError(error));
   try {
     await store.apiKeys.syncEnvKeys(config.apiKeys);
     if (!isLoopbackHost(config.host) && (await store.apiKeys.countActive()) === 0) {
@@ -30,6 +32,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   }
   const authenticator = new Authenticator(store.apiKeys);
   const app = buildApp({ store, authenticator, bodyLimitBytes: config.bodyLimitBytes, logger: { level: config.logLevel } });
+  logIdleConnectionError = (error) => app.log.warn({ err: error }, 'an idle database connection broke; the pool replaces it');
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, resolveServeConfig, type ServeFlags } from '../config.js';
 import { exitOnSignals, startServer } from '../server.js';
+import { isDatabaseUnavailable } from '../store/dialect.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 
@@ -16,11 +17,14 @@ const program = new Command()
 
 program
   .command('serve')
-  .description('Run the HTTP server (SQLite under --data-dir by default).')
+  .description('Run the HTTP server (SQLite under --data-dir by default, PostgreSQL with --database-url).')
   .option('--host <host>', 'address to listen on (env SPOOL_HOST, default 127.0.0.1)')
   .option('--port <port>', 'port to listen on, 0 for any free port (env SPOOL_PORT, default 8080)')
   .option('--data-dir <dir>', 'where the SQLite file lives (env SPOOL_DATA_DIR, default ./data)')
   .option('--durability <level>', "'normal' survives a process crash, 'full' a power loss (env SPOOL_DURABILITY, default normal)")
+  .option('--database-url <url>', 'use PostgreSQL at this postgres:// URL instead of SQLite (env SPOOL_DATABASE_URL)')
+  .option('--database-pool-size <n>', 'PostgreSQL connections this process keeps at most (env SPOOL_DATABASE_POOL_SIZE, default 10)')
+  .option('--database-statement-timeout <duration>', 'longest a PostgreSQL statement may run, e.g. 10s (env SPOOL_DATABASE_STATEMENT_TIMEOUT, default 10s)')
   .option('--body-limit <size>', 'largest request body, e.g. 8mb (env SPOOL_BODY_LIMIT, default 8mb)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env SPOOL_LOG_LEVEL, default info)')
   .action(async (flags: ServeFlags) => {
@@ -45,6 +49,10 @@ try {
     process.exit(2);
   }
   const { code, message } = error as { code?: string; message?: string };
+  if (isDatabaseUnavailable(error)) {
+    process.stderr.write(`spool: cannot reach the database: ${message || code || String(error)}\n`);
+    process.exit(1);
+  }
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     process.stderr.write(`spool: cannot listen: ${message}\n`);
     process.exit(1);

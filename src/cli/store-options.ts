@@ -1,14 +1,20 @@
 // The store options shared by the admin commands, which work on the database directly.
 import type { Command } from 'commander';
 import { resolveServeConfig } from '../config.js';
-import { openSqliteStore } from '../store/sqlite.js';
+import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 
-export function withStoreOptions(command: Command): Command {
-  return command.option('--data-dir <dir>', 'where the SQLite file lives (env SPOOL_DATA_DIR, default ./data)');
+export interface StoreFlags {
+  dataDir?: string;
+  databaseUrl?: string;
 }
 
-export async function openStoreFor(flags: { dataDir?: string }): Promise<Store> {
-  const config = resolveServeConfig({ dataDir: flags.dataDir }, process.env);
-  return openSqliteStore(config.sqliteFile, config.durability);
+export function withStoreOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'where the SQLite file lives (env SPOOL_DATA_DIR, default ./data)')
+    .option('--database-url <url>', 'use PostgreSQL at this postgres:// URL instead of SQLite (env SPOOL_DATABASE_URL)');
+}
+
+export async function openStoreFor(flags: StoreFlags): Promise<Store> {
+  return openStore(resolveServeConfig({ dataDir: flags.dataDir, databaseUrl: flags.databaseUrl }, process.env));
 }

@@ -1,7 +1,12 @@
 // Renders every failure as OpenAI's error envelope: ApiErrors as they are, Fastify's own errors
-// mapped to their OpenAI counterparts, anything else as a 500 that hides the internals.
+// mapped to their OpenAI counterparts, a database that is gone for the moment as a retriable 503,
+// anything else as a 500 that hides the internals.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, bodyTooLarge, invalidJsonBody } from '../domain/errors.js';
+import { ApiError, bodyTooLarge, invalidJsonBody, serviceUnavailable } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../store/dialect.js';
+
+/** Seconds a client is asked to wait when the database is unreachable (a restart takes a few). */
+const databaseRetryAfterSeconds = 1;
 
 export function toApiError(error: unknown, bodyLimitBytes: number): ApiError {
   if (error instanceof ApiError) return error;
@@ -15,6 +20,9 @@ export function toApiError(error: unknown, bodyLimitBytes: number): ApiError {
       return invalidJsonBody();
     case 'FST_ERR_BAD_URL':
       return new ApiError(400, 'Invalid URL: the path could not be decoded.', 'invalid_request_error', null, 'invalid_url');
+  }
+  if (isDatabaseUnavailable(error)) {
+    return serviceUnavailable('The server could not reach its database. Please retry your request in a moment.', databaseRetryAfterSeconds);
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new ApiError(fastifyError.statusCode, fastifyError.message ?? 'Bad request.');

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { nowSeconds } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
+import { isUniqueViolation } from '../store/dialect.js';
 import type { Repository } from '../store/repository.js';
 import type { Store } from '../store/store.js';
 
@@ -29,11 +30,6 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
     throw new ApiError(400, `Invalid 'Idempotency-Key' header: expected 1 to ${maxKeyLength} characters, but got ${key.length}.`, 'invalid_request_error', null, 'invalid_idempotency_key');
   }
   return key;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || (typeof message === 'string' && message.includes('UNIQUE constraint failed'));
 }
 
 /**

@@ -1,9 +1,11 @@
-// Numbered schema migrations for both engines, run by Kysely's Migrator (which takes a lock, so
-// replicas starting together apply each migration once).
+// Numbered schema migrations for both engines, run by Kysely's Migrator, which takes a lock so that
+// replicas starting together apply each migration once (on PostgreSQL a session advisory lock held
+// around one transaction that re-reads what has been applied; see docs/deploy.md).
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { DialectName } from './dialect.js';
 import type { Database } from './schema.js';
 
-export type DialectName = 'sqlite' | 'postgres';
+export type { DialectName };
 
 function migrations(dialect: DialectName): Record<string, Migration> {
   // The internal sequence that orders every list: a 64-bit identity on PostgreSQL, the rowid on SQLite.

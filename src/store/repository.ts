@@ -6,6 +6,7 @@ import type { MetadataMap } from '../domain/metadata.js';
 import type { ListParams, Page } from '../domain/pagination.js';
 import type { Thread } from '../domain/thread.js';
 import type { ToolResources } from '../domain/tool-resources.js';
+import { type DialectName, forUpdate } from './dialect.js';
 import { type Cursor, fetchPage, unknownCursor } from './paging.js';
 import type { Database, MessagesTable, ThreadsTable } from './schema.js';
 
@@ -54,7 +55,10 @@ function cursorFrom(row: { created_at: number; seq: number } | undefined): Curso
 }
 
 export class Repository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
 
   // Threads
 
@@ -83,8 +87,21 @@ export class Repository {
     return row ? threadFromRow(row) : undefined;
   }
 
+  /**
+   * The thread, locked until the transaction ends: changes to one thread (its modification, new
+   * messages, its deletion) then happen one after another, on every replica, in commit order.
+   */
+  async lockThread(projectId: string, id: string): Promise<Thread | undefined> {
+    const row = await this.selectThreadForUpdate(projectId, id);
+    return row ? threadFromRow(row) : undefined;
+  }
+
+  private selectThreadForUpdate(projectId: string, id: string): Promise<Selectable<ThreadsTable> | undefined> {
+    return forUpdate(this.db.selectFrom('threads').selectAll().where('id', '=', id).where('project_id', '=', projectId), this.dialect).executeTakeFirst();
+  }
+
   async updateThread(projectId: string, id: string, changes: { metadata?: MetadataMap | undefined; tool_resources?: ToolResources | undefined }): Promise<Thread | undefined> {
-    const row = await this.db.selectFrom('threads').selectAll().where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
+    const row = await this.selectThreadForUpdate(projectId, id);
     if (!row) return undefined;
     const thread = threadFromRow(row);
     if (changes.metadata !== undefined) {

@@ -1,7 +1,7 @@
 // The store: one database, reached through the Repository, with transactions.
 import type { Kysely } from 'kysely';
 import { ApiKeys } from './api-keys.js';
-import type { DialectName } from './migrations.js';
+import type { DialectName } from './dialect.js';
 import { Repository } from './repository.js';
 import type { Database } from './schema.js';
 
@@ -14,13 +14,13 @@ export class Store {
     readonly db: Kysely<Database>,
     readonly dialect: DialectName,
   ) {
-    this.repo = new Repository(db);
+    this.repo = new Repository(db, dialect);
     this.apiKeys = new ApiKeys(db);
   }
 
   /** Runs `work` in one transaction: it commits when `work` resolves, and nothing is kept if it throws. */
   transaction<T>(work: (repo: Repository) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new Repository(trx)));
+    return this.db.transaction().execute((trx) => work(new Repository(trx, this.dialect)));
   }
 
   async close(): Promise<void> {

@@ -40,7 +40,8 @@ export function messageRoutes(app: FastifyInstance, store: Store): void {
     const body = parseRequest('CreateMessageRequest', request.body);
     const message = messageFromRequest(threadId, body, newId('msg'), nowSeconds(), metadataFrom(body.metadata));
     return committedWrite(store, request, reply, async (repo) => {
-      await requireThread(repo, request.projectId, threadId);
+      // Locked, so that messages of one thread commit in the order of their sequence, on every replica.
+      if (!(await repo.lockThread(request.projectId, threadId))) throw notFound('thread', threadId);
       await repo.insertMessage(request.projectId, message);
       return messageToWire(message);
     });
