@@ -1,8 +1,10 @@
-// Starts the real, built Spool server as a child process on a free port with a temporary data dir.
+// Starts the real, built Spool server as a child process on a free port with a temporary data dir
+// (and, in the PostgreSQL pass, a fresh database for each new data dir).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { databaseForDataDir, testDatabaseUrl } from './postgres.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const spoolBin = join(repoRoot, 'dist/cli/main.js');
@@ -13,6 +15,8 @@ export interface SpoolProcess {
   /** url + '/v1', what SDKs take as their base URL */
   baseURL: string;
   dataDir: string;
+  /** The PostgreSQL database it serves, or undefined on SQLite. */
+  databaseUrl: string | undefined;
   child: ChildProcess;
   output(): string;
   /** Sends a signal and resolves with the exit code (or the signal name). */
@@ -24,6 +28,8 @@ export interface StartOptions {
   args?: string[];
   /** Reuse a data dir (to restart over the same database). */
   dataDir?: string;
+  /** Serve this PostgreSQL database (e.g. two replicas on one); by default the pass decides. */
+  databaseUrl?: string;
 }
 
 const tempDirs: string[] = [];
@@ -37,10 +43,21 @@ export function makeTempDir(prefix = 'spool-test-'): string {
   return dir;
 }
 
-export function startSpool(options: StartOptions = {}): Promise<SpoolProcess> {
+/**
+ * SPOOL_DATABASE_URL for a Spool over `dataDir`: none on SQLite, or when the test chose its store
+ * itself; otherwise the pass's database for that data dir.
+ */
+async function databaseEnv(dataDir: string | undefined, args: readonly string[], env: Record<string, string> | undefined): Promise<Record<string, string>> {
+  if (!testDatabaseUrl || dataDir === undefined || args.includes('--database-url') || env?.SPOOL_DATABASE_URL !== undefined) return {};
+  return { SPOOL_DATABASE_URL: await databaseForDataDir(dataDir) };
+}
+
+export async function startSpool(options: StartOptions = {}): Promise<SpoolProcess> {
   const dataDir = options.dataDir ?? makeTempDir();
+  const storeEnv = options.databaseUrl ? { SPOOL_DATABASE_URL: options.databaseUrl } : await databaseEnv(dataDir, options.args ?? [], options.env);
+  const databaseUrl = options.env?.SPOOL_DATABASE_URL ?? storeEnv.SPOOL_DATABASE_URL;
   const child = spawn(process.execPath, [spoolBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
-    env: { PATH: process.env.PATH ?? '', SPOOL_LOG_LEVEL: 'warn', ...options.env },
+    env: { PATH: process.env.PATH ?? '', SPOOL_LOG_LEVEL: 'warn', ...storeEnv, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -59,6 +76,7 @@ export function startSpool(options: StartOptions = {}): Promise<SpoolProcess> {
         url,
         baseURL: `${url}/v1`,
         dataDir,
+        databaseUrl,
         child,
         output: () => output,
         stop(signal: NodeJS.Signals = 'SIGTERM') {
@@ -76,9 +94,11 @@ export function startSpool(options: StartOptions = {}): Promise<SpoolProcess> {
   });
 }
 
-/** Runs `spool <args>` to completion. */
-export function runSpool(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [spoolBin, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `spool <args>` to completion; in the PostgreSQL pass, `--data-dir D` means D's database. */
+export async function runSpool(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const dataDirAt = args.indexOf('--data-dir');
+  const storeEnv = await databaseEnv(dataDirAt >= 0 ? args[dataDirAt + 1] : undefined, args, env);
+  const child = spawn(process.execPath, [spoolBin, ...args], { env: { PATH: process.env.PATH ?? '', ...storeEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
