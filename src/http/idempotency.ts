@@ -52,7 +52,8 @@ export async function committedWrite<T>(store: Store, request: FastifyRequest, r
         return JSON.parse(prior.body) as T;
       }
       const result = await work(repo);
-      await repo.storeResponse(request.projectId, key, { requestHash, statusCode: 200, body: JSON.stringify(result), createdAt: nowSeconds() });
+      const now = nowSeconds();
+      await repo.storeResponse(request.projectId, key, { requestHash, statusCode: 200, body: JSON.stringify(result), createdAt: now }, now - idempotencyWindowSeconds);
       return result;
     });
   try {

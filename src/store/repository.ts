@@ -246,8 +246,13 @@ export class Repository {
     return row ? { requestHash: row.request_hash, statusCode: row.status_code, body: row.response_body, createdAt: Number(row.created_at) } : undefined;
   }
 
-  async storeResponse(projectId: string, key: string, response: StoredResponse): Promise<void> {
-    await this.db.deleteFrom('idempotency_keys').where('project_id', '=', projectId).where('key', '=', key).execute();
+  /**
+   * Stores the response for a key, replacing one stored before `expiredBefore`. A fresh one is never
+   * replaced: if another replica stored one since this request looked, the insert fails with a
+   * unique violation, and the caller replays that response instead.
+   */
+  async storeResponse(projectId: string, key: string, response: StoredResponse, expiredBefore: number): Promise<void> {
+    await this.db.deleteFrom('idempotency_keys').where('project_id', '=', projectId).where('key', '=', key).where('created_at', '<=', expiredBefore).execute();
     await this.db
       .insertInto('idempotency_keys')
       .values({

@@ -145,7 +145,7 @@ describe(`store contract (${testStore})`, () => {
 
   test('a second insert of a unique key is recognised as a unique violation', async () => {
     const response = { requestHash: 'h', statusCode: 200, body: '{}', createdAt: 1_700_000_400 };
-    await store.repo.storeResponse(projectA, 'key-1', response);
+    await store.repo.storeResponse(projectA, 'key-1', response, 0);
     const duplicate = await store.db
       .insertInto('idempotency_keys')
       .values({ project_id: projectA, key: 'key-1', request_hash: 'h', status_code: 200, response_body: '{}', created_at: 1 })
@@ -154,6 +154,17 @@ describe(`store contract (${testStore})`, () => {
     assert.ok(isUniqueViolation(duplicate), `not a unique violation: ${String(duplicate)}`);
     assert.equal(isDatabaseUnavailable(duplicate), false);
     assert.deepEqual(await store.repo.findStoredResponse(projectA, 'key-1'), response);
+  });
+
+  test('a stored response is replaced only once it has expired', async () => {
+    const first = { requestHash: 'first', statusCode: 200, body: '{"n":1}', createdAt: 1_700_000_450 };
+    const second = { requestHash: 'second', statusCode: 200, body: '{"n":2}', createdAt: 1_700_000_460 };
+    await store.repo.storeResponse(projectA, 'key-2', first, 0);
+    const clash = await store.transaction((repo) => repo.storeResponse(projectA, 'key-2', second, first.createdAt - 1)).catch((error: unknown) => error);
+    assert.ok(isUniqueViolation(clash), 'a fresh response is kept, and the second writer learns of it');
+    assert.deepEqual(await store.repo.findStoredResponse(projectA, 'key-2'), first);
+    await store.transaction((repo) => repo.storeResponse(projectA, 'key-2', second, first.createdAt));
+    assert.deepEqual(await store.repo.findStoredResponse(projectA, 'key-2'), second);
   });
 
   test("lockThread holds off a second writer until the first one's transaction ends", async () => {
