@@ -17,8 +17,8 @@ export interface RunningServer {
 
 export async function startServer(config: ServeConfig): Promise<RunningServer> {
   // The app (and its logger) comes after the store, which may already see a connection break.
-  let logIdleConnectionError = (_error: Error) => {};
-  const store = await openStore(config, (error) => logIdleConnectionError(error));
+  let logConnectionError = (_error: Error) => {};
+  const store = await openStore(config, (error) => logConnectionError(error));
   try {
     await store.apiKeys.syncEnvKeys(config.apiKeys);
     if (!isLoopbackHost(config.host) && (await store.apiKeys.countActive()) === 0) {
@@ -32,7 +32,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   }
   const authenticator = new Authenticator(store.apiKeys);
   const app = buildApp({ store, authenticator, bodyLimitBytes: config.bodyLimitBytes, logger: { level: config.logLevel } });
-  logIdleConnectionError = (error) => app.log.warn({ err: error }, 'an idle database connection broke; the pool replaces it');
+  logConnectionError = (error) => app.log.warn({ err: error }, 'a database connection broke; the pool replaces it');
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

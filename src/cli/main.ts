@@ -6,6 +6,7 @@ import { exitOnSignals, startServer } from '../server.js';
 import { isDatabaseUnavailable } from '../store/dialect.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
+import { exportCommand, importCommand } from './transfer.js';
 
 const program = new Command()
   .name('spool')
@@ -36,6 +37,8 @@ program
 
 program.addCommand(migrateCommand());
 program.addCommand(keysCommand());
+program.addCommand(exportCommand());
+program.addCommand(importCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -72,6 +72,11 @@ export class ApiKeys {
     });
   }
 
+  async findProjectId(name: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirst();
+    return row?.id;
+  }
+
   async ensureProject(name: string): Promise<string> {
     const existing = await this.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirst();
     if (existing) return existing.id;

@@ -1,6 +1,6 @@
 // What SQLite and PostgreSQL do differently, in one place: row locks, work claiming, and how each
 // engine reports a unique violation or a database that is gone for the moment.
-import type { SelectQueryBuilder } from 'kysely';
+import type { Kysely, SelectQueryBuilder, TransactionBuilder } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -20,6 +20,14 @@ export function forUpdate<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<
  */
 export function claimUnlocked<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, dialect: DialectName): SelectQueryBuilder<DB, TB, O> {
   return dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
+}
+
+/**
+ * A transaction whose reads all see one snapshot (for an export that must be consistent while
+ * others write). PostgreSQL needs REPEATABLE READ for that; a SQLite transaction already is one.
+ */
+export function snapshotTransaction<DB>(db: Kysely<DB>, dialect: DialectName): TransactionBuilder<DB> {
+  return dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction();
 }
 
 interface DriverError {

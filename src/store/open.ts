@@ -12,12 +12,12 @@ export interface StoreSettings {
   durability: Durability;
 }
 
-export function openStore(settings: StoreSettings, onIdleConnectionError?: (error: Error) => void): Promise<Store> {
+export function openStore(settings: StoreSettings, onConnectionError?: (error: Error) => void): Promise<Store> {
   if (settings.databaseUrl === undefined) return openSqliteStore(settings.sqliteFile, settings.durability);
   return openPostgresStore({
     url: settings.databaseUrl,
     poolSize: settings.databasePoolSize,
     statementTimeoutMs: settings.statementTimeoutMs,
-    ...(onIdleConnectionError ? { onIdleConnectionError } : {}),
+    ...(onConnectionError ? { onConnectionError } : {}),
   });
 }

@@ -12,8 +12,8 @@ export interface PostgresSettings {
   poolSize: number;
   /** The longest one statement may run before PostgreSQL cancels it. */
   statementTimeoutMs: number;
-  /** Told when an idle connection breaks (the pool replaces it on its own). */
-  onIdleConnectionError?: (error: Error) => void;
+  /** Told when a connection breaks (the pool replaces it on its own). */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** How long a request waits for a free connection, or for a new one to open, before it gets a 503. */
@@ -40,8 +40,11 @@ function newPool(settings: PostgresSettings, max: number, statementTimeoutMs: nu
     idle_in_transaction_session_timeout: statementTimeoutMs === 0 ? 0 : statementTimeoutMs * 2,
     keepAlive: true,
   });
-  // Without a listener, an idle connection closed by a database restart would crash the process.
-  pool.on('error', (error) => settings.onIdleConnectionError?.(error));
+  // Without these listeners, a connection closed by a database restart would crash the process:
+  // the pool's covers idle connections, each client's own covers one checked out between queries
+  // (its next query then fails, and the pool drops it when it is released).
+  pool.on('error', (error) => settings.onConnectionError?.(error));
+  pool.on('connect', (client) => client.on('error', (error) => settings.onConnectionError?.(error)));
   return pool;
 }
 

@@ -95,10 +95,11 @@ export async function startSpool(options: StartOptions = {}): Promise<SpoolProce
 }
 
 /** Runs `spool <args>` to completion; in the PostgreSQL pass, `--data-dir D` means D's database. */
-export async function runSpool(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runSpool(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const dataDirAt = args.indexOf('--data-dir');
   const storeEnv = await databaseEnv(dataDirAt >= 0 ? args[dataDirAt + 1] : undefined, args, env);
-  const child = spawn(process.execPath, [spoolBin, ...args], { env: { PATH: process.env.PATH ?? '', ...storeEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [spoolBin, ...args], { env: { PATH: process.env.PATH ?? '', ...storeEnv, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.end(stdin);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

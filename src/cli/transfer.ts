@@ -1,0 +1,71 @@
+// `spool export` and `spool import`: a project's threads and messages as JSON Lines, to back them
+// up or to move them between SQLite and PostgreSQL.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import { Command } from 'commander';
+import { ImportFormatError } from '../domain/export-format.js';
+import { exportProject, importProject } from '../store/transfer.js';
+import { openStoreFor, type StoreFlags, withStoreOptions } from './store-options.js';
+
+async function writeAll(stream: Writable, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+export function exportCommand(): Command {
+  return withStoreOptions(new Command('export').description("Write a project's threads and messages as JSON Lines (to stdout, or --output)."))
+    .option('--project <name>', 'the project to export', 'default')
+    .option('--output <file>', 'write to this file instead of stdout')
+    .action(async (flags: StoreFlags & { project: string; output?: string }) => {
+      const store = await openStoreFor(flags);
+      try {
+        const projectId = await store.apiKeys.findProjectId(flags.project);
+        if (!projectId) {
+          process.stderr.write(`spool: no project named '${flags.project}'\n`);
+          process.exitCode = 1;
+          return;
+        }
+        const output = flags.output ? createWriteStream(flags.output) : process.stdout;
+        const counts = await exportProject(store, { id: projectId, name: flags.project }, (line) => writeAll(output, line));
+        if (output !== process.stdout) {
+          output.end();
+          await once(output, 'finish');
+        }
+        process.stderr.write(`exported ${counts.threads} threads and ${counts.messages} messages of project '${flags.project}'\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+export function importCommand(): Command {
+  return withStoreOptions(new Command('import').description('Read an export (a file, or stdin) into the database: all of it, or nothing.'))
+    .argument('[file]', 'the export to read (default: stdin)')
+    .option('--project <name>', "the project to import into (default: the export's own project)")
+    .action(async (file: string | undefined, flags: StoreFlags & { project?: string }) => {
+      const store = await openStoreFor(flags);
+      try {
+        // The iterator is taken at once: readline drops the lines it reads before anyone iterates.
+        const reader = createInterface({ input: file ? createReadStream(file) : process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+        const lines = reader[Symbol.asyncIterator]();
+        const input = { [Symbol.asyncIterator]: () => lines };
+        let target = '';
+        const counts = await importProject(
+          store,
+          (exported) => {
+            target = flags.project ?? exported;
+            return target;
+          },
+          input,
+        );
+        process.stderr.write(`imported ${counts.threads} threads and ${counts.messages} messages into project '${target}'\n`);
+      } catch (error) {
+        if (!(error instanceof ImportFormatError)) throw error;
+        process.stderr.write(`spool: nothing was imported: ${error.message}\n`);
+        process.exitCode = 1;
+      } finally {
+        await store.close();
+      }
+    });
+}
