@@ -4,8 +4,8 @@
 //
 //   npx tsx bench/postgres-list.ts [--sizes 10000,1000000] [--requests 300]
 //
-// PostgreSQL is measured when SPOOL_BENCH_DATABASE_URL (or SPOOL_TEST_DATABASE_URL) names a role
-// that may create databases; a database is created for each size and dropped afterwards.
+// PostgreSQL is measured when SPOOL_TEST_DATABASE_URL names a role that may create databases; a
+// database is created for each size and dropped afterwards.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -21,8 +21,7 @@ import { firstSecond, seedPostgres, seedSqlite, shards, tenants } from './postgr
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,1000000' }, requests: { type: 'string', default: '300' } } });
 const sizes = (values.sizes ?? '').split(',').map(Number);
 const requests = Number(values.requests);
-const adminUrl = process.env.SPOOL_BENCH_DATABASE_URL || process.env.SPOOL_TEST_DATABASE_URL || undefined;
-if (adminUrl) process.env.SPOOL_TEST_DATABASE_URL = adminUrl;
+const adminUrl = process.env.SPOOL_TEST_DATABASE_URL || undefined;
 
 interface Case {
   name: string;
@@ -78,7 +77,7 @@ async function plans(engine: 'sqlite' | 'postgres', target: string, test: Case):
     const params = { limit: 20, order: test.order ?? 'desc', ...(test.after ? { after: test.after } : {}) } as const;
     await new Repository(db, engine).listThreads('proj_default', params, test.filter);
     const out: string[] = [];
-    for (const query of captured) {
+    for (const query of captured.splice(0)) {
       const explain = engine === 'sqlite' ? 'explain query plan ' : 'explain ';
       const result = await sql.raw<Record<string, unknown>>(`${explain}${substitute(query.sql, query.parameters, engine)}`).execute(db);
       out.push(result.rows.map((row) => String(engine === 'sqlite' ? row.detail : row['QUERY PLAN'])).join('\n'));
@@ -139,4 +138,4 @@ for (const count of sizes) {
   await measure('sqlite', count);
   if (adminUrl) await measure('postgres', count);
 }
-if (!adminUrl) console.log('\n(PostgreSQL not measured: set SPOOL_BENCH_DATABASE_URL.)');
+if (!adminUrl) console.log('\n(PostgreSQL not measured: set SPOOL_TEST_DATABASE_URL.)');

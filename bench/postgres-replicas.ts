@@ -3,8 +3,7 @@
 //
 //   npx tsx bench/postgres-replicas.ts [--seconds 8] [--connections 20]
 //
-// PostgreSQL is measured when SPOOL_BENCH_DATABASE_URL (or SPOOL_TEST_DATABASE_URL) names a role
-// that may create databases.
+// PostgreSQL is measured when SPOOL_TEST_DATABASE_URL names a role that may create databases.
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -31,8 +30,7 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: Aut
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '20' } } });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
-const adminUrl = process.env.SPOOL_BENCH_DATABASE_URL || process.env.SPOOL_TEST_DATABASE_URL || undefined;
-if (adminUrl) process.env.SPOOL_TEST_DATABASE_URL = adminUrl;
+const adminUrl = process.env.SPOOL_TEST_DATABASE_URL || undefined;
 
 const json = { 'content-type': 'application/json', 'openai-beta': 'assistants=v2' };
 
@@ -107,4 +105,4 @@ console.log(`Node ${process.version}, ${availableParallelism()} CPUs shared by S
 console.log('| store | scenario | req/s | p50 ms | p99 ms | non-2xx + errors |');
 console.log('|---|---|---:|---:|---:|---:|');
 for (const row of rows) console.log(row);
-if (!adminUrl) console.log('\n(PostgreSQL not measured: set SPOOL_BENCH_DATABASE_URL.)');
+if (!adminUrl) console.log('\n(PostgreSQL not measured: set SPOOL_TEST_DATABASE_URL.)');

@@ -147,7 +147,17 @@ export class Repository {
         .where('m.value', '=', first[1]);
       for (const [key, value] of others) {
         query = query.where(({ exists, selectFrom }) =>
-          exists(selectFrom('thread_metadata as o').select('o.thread_seq').whereRef('o.thread_seq', '=', 't.seq').where('o.key', '=', key).where('o.value', '=', value)),
+          exists(
+            selectFrom('thread_metadata as o')
+              .select('o.thread_seq')
+              // Every column of the pair index, so that this check is one exact index seek, and a
+              // planner may instead drive the scan from this pair when it is the rarer one.
+              .where('o.project_id', '=', projectId)
+              .where('o.key', '=', key)
+              .where('o.value', '=', value)
+              .whereRef('o.created_at', '=', 'm.created_at')
+              .whereRef('o.thread_seq', '=', 't.seq'),
+          ),
         );
       }
       if (filter.createdAfter !== undefined) query = query.where('m.created_at', '>', filter.createdAfter);
