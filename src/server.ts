@@ -19,7 +19,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const store = await openSqliteStore(config.sqliteFile, config.durability);
   try {
     await store.apiKeys.syncEnvKeys(config.apiKeys);
-    if (!isLoopbackHost(config.host) && (await store.apiKeys.countActive()) === 0) {
+    if (!isLoopbackHost(config.host) && !(await store.apiKeys.anyConfigured())) {
       throw new ConfigError(
         `refusing to listen on ${config.host} without API keys: anyone who can reach it could read every thread. Set SPOOL_API_KEYS or create a key with 'spool keys create', or listen on 127.0.0.1`,
       );

@@ -2,12 +2,12 @@
 // auth) around the /v1 routes.
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { invalidUrl, methodNotAllowed } from '../domain/errors.js';
+import { invalidUrl, methodNotAllowed, serviceUnavailable } from '../domain/errors.js';
 import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
 import { checkBetaHeader } from './beta-header.js';
 import { registerBodyParser } from './body.js';
-import { errorHandler, sendError } from './envelope.js';
+import { errorHandler, sendError, toApiError } from './envelope.js';
 import { messageRoutes } from './routes/messages.js';
 import { threadRoutes } from './routes/threads.js';
 
@@ -47,8 +47,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     requestIdHeader: false,
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     routerOptions: { maxParamLength: 500 },
-    return503OnClosing: true,
+    // Draining is handled below, so that the 503 is in OpenAI's envelope.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // Undecodable URLs (e.g. '%E0%A4%A') fail before routing: answer them in the envelope too.
+    frameworkErrors: (error, request, reply) => sendError(toApiError(error, options.bodyLimitBytes), reply.header('x-request-id', request.id)),
   });
   const routeTable = new RouteTable();
   app.addHook('onRoute', (route) => routeTable.add(route.url, route.method));
@@ -59,14 +62,22 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.decorateRequest('startedAt', 0n);
   app.decorateRequest('projectId', '');
 
+  // Once close() is called, requests in flight finish and new ones are told to go elsewhere (503,
+  // which the SDKs retry); every answer then closes its connection so the drain ends promptly.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     request.startedAt = process.hrtime.bigint();
     reply.header('x-request-id', request.id);
     reply.header('openai-version', '2020-10-01');
     reply.header('access-control-expose-headers', 'X-Request-ID');
+    if (draining) throw serviceUnavailable('The server is shutting down. Please retry your request.', 1);
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('openai-processing-ms', String(Number((process.hrtime.bigint() - request.startedAt) / 1_000_000n)));
+    if (draining) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
