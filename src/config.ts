@@ -1,5 +1,6 @@
 // Flags and environment -> one typed Config for `spool serve`, validated once at start-up (flags win).
 import { join } from 'node:path';
+import type { ModelConfig } from './runs/model-config.js';
 import type { Durability } from './store/sqlite.js';
 
 export interface ServeConfig {
@@ -12,6 +13,8 @@ export interface ServeConfig {
   durability: Durability;
   bodyLimitBytes: number;
   logLevel: LogLevel;
+  /** Where runs get completions; undefined when no model server is configured. */
+  model: ModelConfig | undefined;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -27,6 +30,9 @@ export interface ServeFlags {
   durability?: string | undefined;
   bodyLimit?: string | undefined;
   logLevel?: string | undefined;
+  modelBaseUrl?: string | undefined;
+  modelApiKey?: string | undefined;
+  modelMap?: string | undefined;
 }
 
 type Environment = Record<string, string | undefined>;
@@ -89,6 +95,7 @@ export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeCo
     durability: parseChoice(pick(flags.durability, env, 'SPOOL_DURABILITY'), ['normal', 'full'] as const, 'normal'),
     bodyLimitBytes: parseByteSize(pick(flags.bodyLimit, env, 'SPOOL_BODY_LIMIT'), defaultBodyLimitBytes),
     logLevel: parseChoice(pick(flags.logLevel, env, 'SPOOL_LOG_LEVEL'), logLevels, 'info'),
+    model: resolveModelConfig(flags, env),
   };
 }
 
@@ -96,4 +103,47 @@ export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeCo
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '');
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1';
+}
+
+/** `gpt-4o=llama3.1:8b,*=qwen2.5` or a JSON object. */
+export function parseModelMap(raw: string | undefined, source: string): Record<string, string> {
+  if (!raw || raw.trim() === '') return {};
+  if (raw.trim().startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ConfigError(`${source} is not valid JSON`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((value) => typeof value !== 'string')) {
+      throw new ConfigError(`${source} must map model names to model names`);
+    }
+    return parsed as Record<string, string>;
+  }
+  const entries = raw.split(',').map((pair) => pair.split('=').map((part) => part.trim()));
+  if (entries.some((entry) => entry.length !== 2 || !entry[0] || !entry[1])) {
+    throw new ConfigError(`${source} must look like 'gpt-4o=llama3.1:8b,*=qwen2.5'`);
+  }
+  return Object.fromEntries(entries as Array<[string, string]>);
+}
+
+export function resolveModelConfig(flags: { modelBaseUrl?: string | undefined; modelApiKey?: string | undefined; modelMap?: string | undefined }, env: Record<string, string | undefined>): ModelConfig | undefined {
+  const baseURL = flags.modelBaseUrl ?? env.SPOOL_MODEL_BASE_URL;
+  if (!baseURL) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(baseURL);
+  } catch {
+    throw new ConfigError(`${flags.modelBaseUrl ? '--model-base-url' : 'SPOOL_MODEL_BASE_URL'} must be a URL such as http://127.0.0.1:11434/v1, got '${baseURL}'`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`the model base URL must be http or https, got '${baseURL}'`);
+  const timeout = env.SPOOL_MODEL_TIMEOUT_MS;
+  const idleTimeoutMs = timeout ? Number(timeout) : 60_000;
+  if (!Number.isInteger(idleTimeoutMs) || idleTimeoutMs <= 0) throw new ConfigError(`SPOOL_MODEL_TIMEOUT_MS must be a positive integer, got '${timeout}'`);
+  return {
+    baseURL: baseURL.replace(/\/+$/, ''),
+    apiKey: flags.modelApiKey ?? env.SPOOL_MODEL_API_KEY ?? 'spool',
+    modelMap: parseModelMap(flags.modelMap ?? env.SPOOL_MODEL_MAP, flags.modelMap ? '--model-map' : 'SPOOL_MODEL_MAP'),
+    idleTimeoutMs,
+  };
 }

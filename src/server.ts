@@ -1,10 +1,12 @@
 // `spool serve`: open the store, check the configuration is safe, listen, and drain on SIGTERM.
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { ConfigError, isLoopbackHost, type ServeConfig } from './config.js';
 import { nowSeconds } from './domain/clock.js';
 import { Authenticator } from './http/auth.js';
 import { buildApp } from './http/app.js';
 import { idempotencyWindowSeconds } from './http/idempotency.js';
+import { RunWorker } from './runs/run-worker.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 
@@ -28,8 +30,11 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
     await store.close();
     throw error;
   }
+  const logger = pino({ level: config.logLevel });
+  const worker = new RunWorker(store, config.model, { exclusiveStore: store.dialect === 'sqlite', log: logger });
+  await worker.start();
   const authenticator = new Authenticator(store.apiKeys);
-  const app = buildApp({ store, authenticator, bodyLimitBytes: config.bodyLimitBytes, logger: { level: config.logLevel } });
+  const app = buildApp({ store, worker, authenticator, bodyLimitBytes: config.bodyLimitBytes, logger });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -45,7 +50,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const close = () => {
     closing ??= (async () => {
       clearInterval(sweep);
-      await app.close();
+      await Promise.all([app.close(), worker.stop()]);
       await store.close();
     })();
     return closing;

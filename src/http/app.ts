@@ -1,21 +1,26 @@
 // The HTTP application: OpenAI's wire conventions (envelope, headers, pretty JSON, beta header,
 // auth) around the /v1 routes.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { invalidUrl, methodNotAllowed, serviceUnavailable } from '../domain/errors.js';
+import type { RunWorker } from '../runs/run-worker.js';
 import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
 import { checkBetaHeader } from './beta-header.js';
 import { registerBodyParser } from './body.js';
 import { errorHandler, sendError, toApiError } from './envelope.js';
+import { assistantRoutes } from './routes/assistants.js';
 import { messageRoutes } from './routes/messages.js';
+import { runRoutes } from './routes/runs.js';
+import { stepRoutes } from './routes/steps.js';
 import { threadRoutes } from './routes/threads.js';
 
 export interface AppOptions {
   store: Store;
+  worker: RunWorker;
   authenticator: Authenticator;
   bodyLimitBytes: number;
-  logger: FastifyServerOptions['logger'];
+  logger: FastifyBaseLogger;
 }
 
 declare module 'fastify' {
@@ -40,7 +45,7 @@ class RouteTable {
 
 export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
-    logger: options.logger,
+    loggerInstance: options.logger,
     // One log line per request, written by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
@@ -98,6 +103,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
       });
       threadRoutes(v1, options.store);
       messageRoutes(v1, options.store);
+      assistantRoutes(v1, options.store);
+      runRoutes(v1, options.store, options.worker);
+      stepRoutes(v1, options.store);
     },
     { prefix: '/v1' },
   );

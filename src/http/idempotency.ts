@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { nowSeconds } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
 import type { Repository } from '../store/repository.js';
+import type { RunsRepository } from '../store/runs-repository.js';
 import type { Store } from '../store/store.js';
 
 export const idempotencyWindowSeconds = 24 * 60 * 60;
@@ -31,7 +32,7 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   return key;
 }
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
   return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || (typeof message === 'string' && message.includes('UNIQUE constraint failed'));
 }
@@ -41,12 +42,12 @@ function isUniqueViolation(error: unknown): boolean {
  * transaction has committed. With an Idempotency-Key, the response is stored in that same
  * transaction, and a retry replays it (header `idempotent-replayed: true`).
  */
-export async function committedWrite<T>(store: Store, request: FastifyRequest, reply: FastifyReply, work: (repo: Repository) => Promise<T>): Promise<T> {
+export async function committedWrite<T>(store: Store, request: FastifyRequest, reply: FastifyReply, work: (repo: Repository, runs: RunsRepository) => Promise<T>): Promise<T> {
   const key = idempotencyKeyOf(request);
   if (key === undefined) return store.transaction(work);
   const requestHash = fingerprint(request);
   const attempt = () =>
-    store.transaction(async (repo) => {
+    store.transaction(async (repo, runs) => {
       const prior = await repo.findStoredResponse(request.projectId, key);
       if (prior && prior.createdAt > nowSeconds() - idempotencyWindowSeconds) {
         if (prior.requestHash !== requestHash) {
@@ -55,7 +56,7 @@ export async function committedWrite<T>(store: Store, request: FastifyRequest, r
         reply.header('idempotent-replayed', 'true');
         return JSON.parse(prior.body) as T;
       }
-      const result = await work(repo);
+      const result = await work(repo, runs);
       await repo.storeResponse(request.projectId, key, { requestHash, statusCode: 200, body: JSON.stringify(result), createdAt: nowSeconds() });
       return result;
     });
