@@ -15,6 +15,8 @@ export interface ServeConfig {
   logLevel: LogLevel;
   /** Where runs get completions; undefined when no model server is configured. */
   model: ModelConfig | undefined;
+  /** A run not finished this long after its creation expires (OpenAI: 600). */
+  runExpirySeconds: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -49,6 +51,12 @@ function parsePort(raw: { value: string; source: string } | undefined): number {
   if (!/^\d{1,5}$/.test(raw.value) || Number(raw.value) > 65535) {
     throw new ConfigError(`${raw.source} must be a port number from 0 to 65535, got '${raw.value}'`);
   }
+  return Number(raw.value);
+}
+
+function parsePositiveInteger(raw: { value: string; source: string } | undefined, fallback: number): number {
+  if (!raw) return fallback;
+  if (!/^\d{1,9}$/.test(raw.value) || Number(raw.value) === 0) throw new ConfigError(`${raw.source} must be a positive integer, got '${raw.value}'`);
   return Number(raw.value);
 }
 
@@ -96,6 +104,7 @@ export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeCo
     bodyLimitBytes: parseByteSize(pick(flags.bodyLimit, env, 'SPOOL_BODY_LIMIT'), defaultBodyLimitBytes),
     logLevel: parseChoice(pick(flags.logLevel, env, 'SPOOL_LOG_LEVEL'), logLevels, 'info'),
     model: resolveModelConfig(flags, env),
+    runExpirySeconds: parsePositiveInteger(pick(undefined, env, 'SPOOL_RUN_EXPIRY_SECONDS'), 600),
   };
 }
 

@@ -31,7 +31,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
     throw error;
   }
   const logger = pino({ level: config.logLevel });
-  const worker = new RunWorker(store, config.model, { exclusiveStore: store.dialect === 'sqlite', log: logger });
+  const worker = new RunWorker(store, config.model, { exclusiveStore: store.dialect === 'sqlite', log: logger, runLifetimeSeconds: config.runExpirySeconds });
   await worker.start();
   const authenticator = new Authenticator(store.apiKeys);
   const app = buildApp({ store, worker, authenticator, bodyLimitBytes: config.bodyLimitBytes, logger });

@@ -15,8 +15,8 @@ export type RunStatus = 'queued' | 'in_progress' | 'requires_action' | 'cancelli
 export const activeRunStatuses: readonly RunStatus[] = ['queued', 'in_progress', 'requires_action', 'cancelling'];
 export const terminalRunStatuses: readonly RunStatus[] = ['completed', 'incomplete', 'failed', 'cancelled', 'expired'];
 
-/** A run expires this long after it was created, if it has not ended by then. */
-export const runLifetimeSeconds = 600;
+/** A run expires this long after it was created if it has not ended by then (OpenAI: 600 s). */
+export const defaultRunLifetimeSeconds = 600;
 
 export interface FunctionToolCall {
   id: string;
@@ -82,6 +82,7 @@ type RunOverrides = Pick<CreateRunRequest, 'model' | 'instructions' | 'tools' | 
 export function runFromRequest(
   ids: { id: string; threadId: string },
   createdAt: number,
+  lifetimeSeconds: number,
   assistant: Assistant,
   input: RunOverrides & { additional_instructions?: string | null; tool_resources?: CreateThreadAndRunRequest['tool_resources'] },
 ): Run {
@@ -102,7 +103,7 @@ export function runFromRequest(
     thread_id: ids.threadId,
     status: 'queued',
     started_at: null,
-    expires_at: createdAt + runLifetimeSeconds,
+    expires_at: createdAt + lifetimeSeconds,
     cancelled_at: null,
     failed_at: null,
     completed_at: null,

@@ -28,6 +28,9 @@ export interface ExecutionOptions {
 export const noModelServerMessage =
   'No model server is configured for this Spool server. Start it with SPOOL_MODEL_BASE_URL (or --model-base-url) set to an OpenAI-compatible Chat Completions endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama, and SPOOL_MODEL_API_KEY if that server needs a key.';
 
+/** How often a growing answer is saved, so a crash keeps most of it. */
+const textSaveIntervalMs = 1_000;
+
 type Outcome = { kind: 'stopped' } | { kind: 'ended'; ending: Ending };
 
 class Interrupted extends Error {}
@@ -42,6 +45,8 @@ export class RunExecution {
   private usage: Usage | null = null;
   private readonly abort = new AbortController();
   private interruption: Outcome | undefined;
+  /** When the text of the message being written was last saved (it is saved as it grows). */
+  private savedAt = Date.now();
 
   constructor(
     private readonly store: Store,
@@ -247,6 +252,10 @@ export class RunExecution {
     const part = message.content[0];
     if (part?.type === 'text') part.text.value += text;
     else message.content.push({ type: 'text', text: { value: text, annotations: [] } });
+    if (Date.now() - this.savedAt > textSaveIntervalMs) {
+      this.savedAt = Date.now();
+      await this.store.repo.saveMessageProgress(message);
+    }
     // The first delta of a part carries `annotations: []`; later ones only the new text.
     this.sink('thread.message.delta', { id: message.id, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: first ? { value: text, annotations: [] } : { value: text } }] } });
   }
@@ -378,6 +387,8 @@ export class RunExecution {
   }
 
   private async end(ending: Ending): Promise<void> {
+    // Keep what the model wrote so far: the message ends incomplete, not empty.
+    if (this.message) await this.store.repo.saveMessageProgress(this.message);
     const ended = await endRun(this.store, this.run.id, ending);
     if (ended) {
       this.run = ended.run;

@@ -2,7 +2,7 @@
 // this replica creates at once, takes over queued runs nobody holds, expires runs past their time,
 // and ends runs whose executing replica died (its lease lapsed).
 import { randomBase62 } from '../domain/ids.js';
-import type { Run } from '../domain/run.js';
+import { defaultRunLifetimeSeconds, type Run } from '../domain/run.js';
 import type { Store } from '../store/store.js';
 import { ModelClient } from './model-client.js';
 import type { ModelConfig } from './model-config.js';
@@ -19,6 +19,7 @@ export interface WorkerOptions {
   maxConcurrent?: number;
   /** How long a shutdown waits for runs in progress before ending them as failed. */
   shutdownGraceMs?: number;
+  runLifetimeSeconds?: number;
 }
 
 export class RunWorker {
@@ -36,7 +37,7 @@ export class RunWorker {
     options: WorkerOptions,
   ) {
     this.model = modelConfig ? { client: new ModelClient(modelConfig), config: modelConfig } : undefined;
-    this.options = { leaseMs: 30_000, pollMs: 500, maxConcurrent: 32, shutdownGraceMs: 10_000, ...options };
+    this.options = { leaseMs: 30_000, pollMs: 500, maxConcurrent: 32, shutdownGraceMs: 10_000, runLifetimeSeconds: defaultRunLifetimeSeconds, ...options };
   }
 
   /** A new lease for a run this replica creates and will execute itself. */
@@ -44,8 +45,12 @@ export class RunWorker {
     return { owner: this.owner, expiresAtMs: Date.now() + this.options.leaseMs };
   }
 
-  get modelConfigured(): boolean {
-    return this.model !== undefined;
+  get runLifetimeSeconds(): number {
+    return this.options.runLifetimeSeconds;
+  }
+
+  get leaseMs(): number {
+    return this.options.leaseMs;
   }
 
   async start(): Promise<void> {

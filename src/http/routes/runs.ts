@@ -86,7 +86,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
     return answerQueuedRun(request, reply, body, async (repo, runs) => {
       const assistant = await runs.getAssistant(request.projectId, assistantId);
       if (!assistant) throw notFound('assistant', assistantId);
-      const run = runFromRequest({ id: newId('run'), threadId: thread.id }, createdAt, assistant, body);
+      const run = runFromRequest({ id: newId('run'), threadId: thread.id }, createdAt, worker.runLifetimeSeconds, assistant, body);
       await repo.insertThread(request.projectId, thread);
       for (const message of messages) await repo.insertMessage(request.projectId, message);
       await runs.insertRun(request.projectId, run, worker.newLease());
@@ -107,7 +107,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
         if (!assistant) throw notFound('assistant', assistantId);
         const active = await runs.activeRun(request.projectId, threadId);
         if (active) throw activeRunError(threadId, active.id);
-        const run = runFromRequest({ id: newId('run'), threadId }, createdAt, assistant, body);
+        const run = runFromRequest({ id: newId('run'), threadId }, createdAt, worker.runLifetimeSeconds, assistant, body);
         for (const message of messages) await repo.insertMessage(request.projectId, message);
         await runs.insertRun(request.projectId, run, worker.newLease());
         return { run, opening: [['thread.run.created', runToWire(run)], ['thread.run.queued', runToWire(run)]] };
@@ -177,7 +177,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
         current.required_action = null;
       });
       if (!run) throw notFound('run', runId);
-      await runs.claimRun(runId, worker.owner, Date.now(), 30_000);
+      await runs.claimRun(runId, worker.owner, Date.now(), worker.leaseMs);
       return { run, step: completed };
     };
     if (body.stream) {
