@@ -47,6 +47,7 @@ export class RunExecution {
   private interruption: Outcome | undefined;
   /** When the text of the message being written was last saved (it is saved as it grows). */
   private savedAt = Date.now();
+  private renewedAt = Date.now();
 
   constructor(
     private readonly store: Store,
@@ -67,7 +68,11 @@ export class RunExecution {
   async check(): Promise<void> {
     if (this.interruption) return;
     const status = await this.store.runs.runStatus(this.run.id);
-    const leased = await this.store.runs.renewLease(this.run.id, this.options.owner, Date.now(), this.options.leaseMs);
+    let leased = true;
+    if (Date.now() - this.renewedAt > this.options.leaseMs / 3) {
+      this.renewedAt = Date.now();
+      leased = await this.store.runs.renewLease(this.run.id, this.options.owner, Date.now(), this.options.leaseMs);
+    }
     if (status === 'cancelling') this.interrupt({ kind: 'ended', ending: { status: 'cancelled' } });
     else if (status !== 'in_progress' || !leased) this.interrupt({ kind: 'stopped' });
     else if (this.run.expires_at !== null && nowSeconds() >= this.run.expires_at) this.interrupt({ kind: 'ended', ending: { status: 'expired' } });
