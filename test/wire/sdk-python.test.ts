@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pinnedPythonSdk, python, requirePythonSdk } from '../support/python.js';
 import { repoRoot, type SpoolProcess, startSpool } from '../support/spool.js';
 
-const python = process.env.PYTHON ?? 'python3';
-const pinnedVersion = '3.22.1';
 const script = join(repoRoot, 'test/support/python/sdk_round_trip.py');
 
 interface SdkError {
@@ -53,21 +52,6 @@ interface RoundTrip {
   sent: SentRequest[];
 }
 
-/** Fails (never skips) when the SDK is missing: CI installs it, and a skipped client is an untested client. */
-function requirePythonSdk(): void {
-  const probe = spawnSync(python, ['-c', 'import openai; print(openai.__version__)'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(
-      `The Python SDK is not installed for '${python}' (${probe.error?.message ?? probe.stderr.trim()}).\n` +
-        `Install it with: ${python} -m pip install openai==${pinnedVersion}   (.ci/run does this)`,
-    );
-  }
-  const version = probe.stdout.trim();
-  if (version !== pinnedVersion) {
-    throw new Error(`The Python SDK is openai==${version}; these tests pin openai==${pinnedVersion}: ${python} -m pip install openai==${pinnedVersion}`);
-  }
-}
-
 let spool: SpoolProcess;
 let run: RoundTrip;
 
@@ -84,7 +68,7 @@ after(async () => {
 
 describe('openai-python 3.22.1: threads', () => {
   test('the pinned SDK version drove the run', () => {
-    assert.equal(run.sdk_version, pinnedVersion);
+    assert.equal(run.sdk_version, pinnedPythonSdk);
   });
 
   test('create with messages, metadata and tool_resources returns the thread, and retrieve returns the same', () => {
