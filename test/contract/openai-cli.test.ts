@@ -155,3 +155,80 @@ describe('openai CLI: beta:threads retrieve, update, delete', () => {
     assert.deepEqual(response.json, { error: { message: 'Invalid URL (POST /threads)', type: 'invalid_request_error', param: null, code: null } });
   });
 });
+
+describe('openai CLI: beta:threads:messages', () => {
+  interface MessageBody {
+    id: string;
+    object: string;
+    role: string;
+    content: unknown;
+    attachments: unknown;
+    metadata: Record<string, string>;
+  }
+
+  test("create --role user --content hi --attachment '{...}' --metadata '{...}', then retrieve, update, delete", async () => {
+    const thread = (await send('beta:threads create', 'POST', '/v1/threads', '{}')).json as ThreadBody;
+    const created = await send(
+      'beta:threads:messages create',
+      'POST',
+      `/v1/threads/${thread.id}/messages`,
+      '{"attachments":[{"file_id":"file-1","tools":[{"type":"file_search"}]}],"content":"hi","metadata":{"k":"v"},"role":"user"}',
+    );
+    assert.equal(created.status, 200);
+    const message = created.json as MessageBody;
+    assert.match(message.id, /^msg_[A-Za-z0-9]{24}$/);
+    assert.deepEqual(message.content, [{ type: 'text', text: { value: 'hi', annotations: [] } }]);
+    assert.deepEqual(message.attachments, [{ file_id: 'file-1', tools: [{ type: 'file_search' }] }]);
+    assert.deepEqual(message.metadata, { k: 'v' });
+
+    const path = `/v1/threads/${thread.id}/messages/${message.id}`;
+    assert.deepEqual((await send('beta:threads:messages retrieve', 'GET', path)).json, message);
+    const updated = await send('beta:threads:messages update', 'POST', path, '{"metadata":{"k":"w"}}');
+    assert.deepEqual(updated.json, { ...message, metadata: { k: 'w' } });
+    const deleted = await send('beta:threads:messages delete', 'DELETE', path);
+    assert.deepEqual(deleted.json, { id: message.id, object: 'thread.message.deleted', deleted: true });
+    const gone = await send('beta:threads:messages retrieve', 'GET', path);
+    assert.equal(gone.status, 404);
+    assert.equal(envelopeFrom(gone).message, `No message found with id '${message.id}'.`);
+  });
+
+  test("--content given as YAML parts ('[{type: text, text: hello}, {type: image_url, ...}]') is stored in the output shape", async () => {
+    const thread = (await send('beta:threads create', 'POST', '/v1/threads', '{}')).json as ThreadBody;
+    const created = await send(
+      'beta:threads:messages create',
+      'POST',
+      `/v1/threads/${thread.id}/messages`,
+      '{"content":[{"text":"hello","type":"text"},{"image_url":{"url":"https://example.com/x.png"},"type":"image_url"}],"role":"user"}',
+    );
+    assert.equal(created.status, 200);
+    assert.deepEqual((created.json as MessageBody).content, [
+      { type: 'text', text: { value: 'hello', annotations: [] } },
+      { type: 'image_url', image_url: { url: 'https://example.com/x.png' } },
+    ]);
+  });
+
+  test('list pages itself as openai-go does (after = last id of the page) until has_more is false', async () => {
+    const thread = (await send('beta:threads create', 'POST', '/v1/threads', '{}')).json as ThreadBody;
+    const created: string[] = [];
+    for (let index = 0; index < 25; index++) {
+      const response = await send('beta:threads:messages create', 'POST', `/v1/threads/${thread.id}/messages`, `{"content":"m${index}","role":"user"}`);
+      created.push((response.json as MessageBody).id);
+    }
+    const seen: string[] = [];
+    const pages: boolean[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const query = `${after ? `after=${after}&` : ''}limit=10&order=asc`;
+      const page = await send('beta:threads:messages list', 'GET', `/v1/threads/${thread.id}/messages?${query}`);
+      assert.equal(page.status, 200);
+      const body = page.json as { data: MessageBody[]; last_id: string | null; has_more: boolean };
+      seen.push(...body.data.map((message) => message.id));
+      pages.push(body.has_more);
+      assert.equal(body.last_id, body.data.at(-1)?.id);
+      if (!body.has_more) break;
+      after = body.data.at(-1)?.id;
+    }
+    assert.deepEqual(seen, created);
+    assert.deepEqual(pages, [true, true, false]);
+  });
+});
