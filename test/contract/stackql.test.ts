@@ -95,6 +95,32 @@ describe('StackQL openai.assistants.threads (no OpenAI-Beta header)', () => {
   });
 });
 
+describe('StackQL openai.assistants.messages (SELECT pages by after = $.last_id until no token)', () => {
+  test('SELECT ... WHERE thread_id reads every message once, and the page after the last one ends the walk with last_id null', async () => {
+    const thread = columns(await stackql('POST', '/v1/threads', '{}'));
+    const created: string[] = [];
+    for (let index = 0; index < 45; index++) {
+      const response = await stackql('POST', `/v1/threads/${thread.id}/messages`, `{"content":"m${index}","role":"user"}`);
+      assert.equal(response.status, 200);
+      created.push((response.json as { id: string }).id);
+    }
+    const seen: string[] = [];
+    let token: string | null = null;
+    let requests = 0;
+    do {
+      const page: WireResponse = await stackql('GET', `/v1/threads/${thread.id}/messages${token ? `?after=${token}` : ''}`);
+      assert.equal(page.status, 200);
+      const body = page.json as { data: Array<{ id: string }>; last_id: string | null };
+      seen.push(...body.data.map((message) => message.id));
+      if (body.data.length === 0) assert.equal(body.last_id, null, 'an empty page has no token');
+      token = body.last_id;
+      requests++;
+    } while (token !== null && requests < 10);
+    assert.deepEqual(seen, [...created].reverse(), 'newest first (the default order), each once');
+    assert.equal(requests, 4, 'three pages of up to 20, then the empty page that ends the walk');
+  });
+});
+
 describe('StackQL naive bodies: column values that are not the JSON the API wants', () => {
   test("metadata = 'prod' (not JSON, sent as a string) gets a 400 invalid_type on metadata, and no thread", async () => {
     const newest = await newestThreadId();
