@@ -1,5 +1,6 @@
 // Flags and environment -> one typed Config for `spool serve`, validated once at start-up (flags win).
 import { join } from 'node:path';
+import type { ModelConfig } from './runs/model-config.js';
 import type { StoreSettings } from './store/open.js';
 
 export interface ServeConfig extends StoreSettings {
@@ -9,6 +10,10 @@ export interface ServeConfig extends StoreSettings {
   apiKeys: string[];
   bodyLimitBytes: number;
   logLevel: LogLevel;
+  /** Where runs get completions; undefined when no model server is configured. */
+  model: ModelConfig | undefined;
+  /** A run not finished this long after its creation expires (OpenAI: 600). */
+  runExpirySeconds: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -27,6 +32,9 @@ export interface ServeFlags {
   databaseStatementTimeout?: string | undefined;
   bodyLimit?: string | undefined;
   logLevel?: string | undefined;
+  modelBaseUrl?: string | undefined;
+  modelApiKey?: string | undefined;
+  modelMap?: string | undefined;
 }
 
 type Environment = Record<string, string | undefined>;
@@ -43,6 +51,12 @@ function parsePort(raw: { value: string; source: string } | undefined): number {
   if (!/^\d{1,5}$/.test(raw.value) || Number(raw.value) > 65535) {
     throw new ConfigError(`${raw.source} must be a port number from 0 to 65535, got '${raw.value}'`);
   }
+  return Number(raw.value);
+}
+
+function parsePositiveInteger(raw: { value: string; source: string } | undefined, fallback: number): number {
+  if (!raw) return fallback;
+  if (!/^\d{1,9}$/.test(raw.value) || Number(raw.value) === 0) throw new ConfigError(`${raw.source} must be a positive integer, got '${raw.value}'`);
   return Number(raw.value);
 }
 
@@ -118,6 +132,8 @@ export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeCo
     statementTimeoutMs: parseDurationMs(pick(flags.databaseStatementTimeout, env, 'SPOOL_DATABASE_STATEMENT_TIMEOUT'), 10_000),
     bodyLimitBytes: parseByteSize(pick(flags.bodyLimit, env, 'SPOOL_BODY_LIMIT'), defaultBodyLimitBytes),
     logLevel: parseChoice(pick(flags.logLevel, env, 'SPOOL_LOG_LEVEL'), logLevels, 'info'),
+    model: resolveModelConfig(flags, env),
+    runExpirySeconds: parsePositiveInteger(pick(undefined, env, 'SPOOL_RUN_EXPIRY_SECONDS'), 600),
   };
 }
 
@@ -125,4 +141,47 @@ export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeCo
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '');
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1';
+}
+
+/** `gpt-4o=llama3.1:8b,*=qwen2.5` or a JSON object. */
+export function parseModelMap(raw: string | undefined, source: string): Record<string, string> {
+  if (!raw || raw.trim() === '') return {};
+  if (raw.trim().startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ConfigError(`${source} is not valid JSON`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((value) => typeof value !== 'string')) {
+      throw new ConfigError(`${source} must map model names to model names`);
+    }
+    return parsed as Record<string, string>;
+  }
+  const entries = raw.split(',').map((pair) => pair.split('=').map((part) => part.trim()));
+  if (entries.some((entry) => entry.length !== 2 || !entry[0] || !entry[1])) {
+    throw new ConfigError(`${source} must look like 'gpt-4o=llama3.1:8b,*=qwen2.5'`);
+  }
+  return Object.fromEntries(entries as Array<[string, string]>);
+}
+
+export function resolveModelConfig(flags: { modelBaseUrl?: string | undefined; modelApiKey?: string | undefined; modelMap?: string | undefined }, env: Record<string, string | undefined>): ModelConfig | undefined {
+  const baseURL = flags.modelBaseUrl ?? env.SPOOL_MODEL_BASE_URL;
+  if (!baseURL) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(baseURL);
+  } catch {
+    throw new ConfigError(`${flags.modelBaseUrl ? '--model-base-url' : 'SPOOL_MODEL_BASE_URL'} must be a URL such as http://127.0.0.1:11434/v1, got '${baseURL}'`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`the model base URL must be http or https, got '${baseURL}'`);
+  const timeout = env.SPOOL_MODEL_TIMEOUT_MS;
+  const idleTimeoutMs = timeout ? Number(timeout) : 60_000;
+  if (!Number.isInteger(idleTimeoutMs) || idleTimeoutMs <= 0) throw new ConfigError(`SPOOL_MODEL_TIMEOUT_MS must be a positive integer, got '${timeout}'`);
+  return {
+    baseURL: baseURL.replace(/\/+$/, ''),
+    apiKey: flags.modelApiKey ?? env.SPOOL_MODEL_API_KEY ?? 'spool',
+    modelMap: parseModelMap(flags.modelMap ?? env.SPOOL_MODEL_MAP, flags.modelMap ? '--model-map' : 'SPOOL_MODEL_MAP'),
+    idleTimeoutMs,
+  };
 }

@@ -1,10 +1,12 @@
 // `spool serve`: open the store, check the configuration is safe, listen, and drain on SIGTERM.
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { ConfigError, isLoopbackHost, type ServeConfig } from './config.js';
 import { nowSeconds } from './domain/clock.js';
 import { Authenticator } from './http/auth.js';
 import { buildApp } from './http/app.js';
 import { idempotencyWindowSeconds } from './http/idempotency.js';
+import { RunWorker } from './runs/run-worker.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
@@ -16,12 +18,11 @@ export interface RunningServer {
 }
 
 export async function startServer(config: ServeConfig): Promise<RunningServer> {
-  // The app (and its logger) comes after the store, which may already see a connection break.
-  let logConnectionError = (_error: Error) => {};
-  const store = await openStore(config, (error) => logConnectionError(error));
+  const logger = pino({ level: config.logLevel });
+  const store = await openStore(config, (error) => logger.warn({ err: error }, 'a database connection broke; the pool replaces it'));
   try {
     await store.apiKeys.syncEnvKeys(config.apiKeys);
-    if (!isLoopbackHost(config.host) && (await store.apiKeys.countActive()) === 0) {
+    if (!isLoopbackHost(config.host) && !(await store.apiKeys.anyConfigured())) {
       throw new ConfigError(
         `refusing to listen on ${config.host} without API keys: anyone who can reach it could read every thread. Set SPOOL_API_KEYS or create a key with 'spool keys create', or listen on 127.0.0.1`,
       );
@@ -30,9 +31,10 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
     await store.close();
     throw error;
   }
+  const worker = new RunWorker(store, config.model, { exclusiveStore: store.dialect === 'sqlite', log: logger, runLifetimeSeconds: config.runExpirySeconds });
+  await worker.start();
   const authenticator = new Authenticator(store.apiKeys);
-  const app = buildApp({ store, authenticator, bodyLimitBytes: config.bodyLimitBytes, logger: { level: config.logLevel } });
-  logConnectionError = (error) => app.log.warn({ err: error }, 'a database connection broke; the pool replaces it');
+  const app = buildApp({ store, worker, authenticator, bodyLimitBytes: config.bodyLimitBytes, logger });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -48,7 +50,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const close = () => {
     closing ??= (async () => {
       clearInterval(sweep);
-      await app.close();
+      await Promise.all([app.close(), worker.stop()]);
       await store.close();
     })();
     return closing;

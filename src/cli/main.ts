@@ -28,6 +28,9 @@ program
   .option('--database-statement-timeout <duration>', 'longest a PostgreSQL statement may run, e.g. 10s (env SPOOL_DATABASE_STATEMENT_TIMEOUT, default 10s)')
   .option('--body-limit <size>', 'largest request body, e.g. 8mb (env SPOOL_BODY_LIMIT, default 8mb)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env SPOOL_LOG_LEVEL, default info)')
+  .option('--model-base-url <url>', 'OpenAI-compatible Chat Completions server that runs use, e.g. http://127.0.0.1:11434/v1 (env SPOOL_MODEL_BASE_URL)')
+  .option('--model-api-key <key>', 'API key for the model server (env SPOOL_MODEL_API_KEY)')
+  .option('--model-map <map>', "assistant model -> server model, e.g. 'gpt-4o=llama3.1:8b,*=qwen2.5' (env SPOOL_MODEL_MAP)")
   .action(async (flags: ServeFlags) => {
     const server = await startServer(resolveServeConfig(flags, process.env));
     // Printed whatever the log level: people and scripts (the tests among them) wait for this line.

@@ -1,21 +1,26 @@
 // The HTTP application: OpenAI's wire conventions (envelope, headers, pretty JSON, beta header,
 // auth) around the /v1 routes.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { invalidUrl, methodNotAllowed } from '../domain/errors.js';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { invalidUrl, methodNotAllowed, serviceUnavailable } from '../domain/errors.js';
+import type { RunWorker } from '../runs/run-worker.js';
 import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
 import { checkBetaHeader } from './beta-header.js';
 import { registerBodyParser } from './body.js';
-import { errorHandler, sendError } from './envelope.js';
+import { errorHandler, sendError, toApiError } from './envelope.js';
+import { assistantRoutes } from './routes/assistants.js';
 import { messageRoutes } from './routes/messages.js';
+import { runRoutes } from './routes/runs.js';
+import { stepRoutes } from './routes/steps.js';
 import { threadRoutes } from './routes/threads.js';
 
 export interface AppOptions {
   store: Store;
+  worker: RunWorker;
   authenticator: Authenticator;
   bodyLimitBytes: number;
-  logger: FastifyServerOptions['logger'];
+  logger: FastifyBaseLogger;
 }
 
 declare module 'fastify' {
@@ -40,15 +45,18 @@ class RouteTable {
 
 export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
-    logger: options.logger,
+    loggerInstance: options.logger,
     // One log line per request, written by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     routerOptions: { maxParamLength: 500 },
-    return503OnClosing: true,
+    // Draining is handled below, so that the 503 is in OpenAI's envelope.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // Undecodable URLs (e.g. '%E0%A4%A') fail before routing: answer them in the envelope too.
+    frameworkErrors: (error, request, reply) => sendError(toApiError(error, options.bodyLimitBytes), reply.header('x-request-id', request.id)),
   });
   const routeTable = new RouteTable();
   app.addHook('onRoute', (route) => routeTable.add(route.url, route.method));
@@ -59,14 +67,22 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.decorateRequest('startedAt', 0n);
   app.decorateRequest('projectId', '');
 
+  // Once close() is called, requests in flight finish and new ones are told to go elsewhere (503,
+  // which the SDKs retry); every answer then closes its connection so the drain ends promptly.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     request.startedAt = process.hrtime.bigint();
     reply.header('x-request-id', request.id);
     reply.header('openai-version', '2020-10-01');
     reply.header('access-control-expose-headers', 'X-Request-ID');
+    if (draining) throw serviceUnavailable('The server is shutting down. Please retry your request.', 1);
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('openai-processing-ms', String(Number((process.hrtime.bigint() - request.startedAt) / 1_000_000n)));
+    if (draining) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -87,6 +103,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
       });
       threadRoutes(v1, options.store);
       messageRoutes(v1, options.store);
+      assistantRoutes(v1, options.store);
+      runRoutes(v1, options.store, options.worker);
+      stepRoutes(v1, options.store);
     },
     { prefix: '/v1' },
   );

@@ -18,11 +18,11 @@ export class Authenticator {
 
   constructor(private readonly apiKeys: ApiKeys) {}
 
-  /** Whether callers must present a key: true as soon as any active key exists. */
+  /** Whether callers must present a key: true as soon as any key is configured. */
   async required(): Promise<boolean> {
     const now = Date.now();
     if (this.keysConfigured && this.keysConfigured.expiresAt > now) return this.keysConfigured.value;
-    const value = (await this.apiKeys.countActive()) > 0;
+    const value = await this.apiKeys.anyConfigured();
     this.keysConfigured = { value, expiresAt: now + 1_000 };
     return value;
   }

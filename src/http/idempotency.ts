@@ -7,6 +7,7 @@ import { nowSeconds } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
 import { isUniqueViolation } from '../store/dialect.js';
 import type { Repository } from '../store/repository.js';
+import type { RunsRepository } from '../store/runs-repository.js';
 import type { Store } from '../store/store.js';
 
 export const idempotencyWindowSeconds = 24 * 60 * 60;
@@ -37,12 +38,12 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
  * transaction has committed. With an Idempotency-Key, the response is stored in that same
  * transaction, and a retry replays it (header `idempotent-replayed: true`).
  */
-export async function committedWrite<T>(store: Store, request: FastifyRequest, reply: FastifyReply, work: (repo: Repository) => Promise<T>): Promise<T> {
+export async function committedWrite<T>(store: Store, request: FastifyRequest, reply: FastifyReply, work: (repo: Repository, runs: RunsRepository) => Promise<T>): Promise<T> {
   const key = idempotencyKeyOf(request);
   if (key === undefined) return store.transaction(work);
   const requestHash = fingerprint(request);
   const attempt = () =>
-    store.transaction(async (repo) => {
+    store.transaction(async (repo, runs) => {
       const prior = await repo.findStoredResponse(request.projectId, key);
       if (prior && prior.createdAt > nowSeconds() - idempotencyWindowSeconds) {
         if (prior.requestHash !== requestHash) {
@@ -51,7 +52,7 @@ export async function committedWrite<T>(store: Store, request: FastifyRequest, r
         reply.header('idempotent-replayed', 'true');
         return JSON.parse(prior.body) as T;
       }
-      const result = await work(repo);
+      const result = await work(repo, runs);
       const now = nowSeconds();
       await repo.storeResponse(request.projectId, key, { requestHash, statusCode: 200, body: JSON.stringify(result), createdAt: now }, now - idempotencyWindowSeconds);
       return result;

@@ -44,13 +44,13 @@ export class ApiKeys {
     return row ? { keyId: row.id, projectId: row.project_id } : undefined;
   }
 
-  async countActive(): Promise<number> {
-    const row = await this.db
-      .selectFrom('api_keys')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('revoked_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
+  /**
+   * Whether any key was ever configured, revoked ones included: revoking the last key must lock
+   * the server, not open it.
+   */
+  async anyConfigured(): Promise<boolean> {
+    const row = await this.db.selectFrom('api_keys').select('id').limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Makes the env-sourced keys exactly `keys`: adds new ones, removes those no longer listed. */

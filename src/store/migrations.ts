@@ -89,6 +89,53 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await sql`insert into projects (id, name, created_at) values ('proj_default', 'default', ${Math.floor(Date.now() / 1000)})`.execute(db);
       },
     },
+    '0002_assistants_and_runs': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('assistants')
+          .addColumn('seq', sequenceType, sequenceColumn)
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('project_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('assistants_by_project').on('assistants').columns(['project_id', 'created_at', 'seq']).execute();
+        await db.schema
+          .createTable('runs')
+          .addColumn('seq', sequenceType, sequenceColumn)
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('project_id', 'text', (c) => c.notNull())
+          .addColumn('thread_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint')
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_expires_at', 'bigint')
+          .addColumn('data', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('runs_by_thread').on('runs').columns(['thread_id', 'created_at', 'seq']).execute();
+        await db.schema.createIndex('runs_by_status').on('runs').columns(['status', 'seq']).execute();
+        // The database itself keeps a thread to one active run, whichever replica creates it.
+        await db.schema
+          .createIndex('runs_one_active_per_thread')
+          .on('runs')
+          .column('thread_id')
+          .unique()
+          .where(sql.ref('status'), 'in', ['queued', 'in_progress', 'requires_action', 'cancelling'])
+          .execute();
+        await db.schema
+          .createTable('run_steps')
+          .addColumn('seq', sequenceType, sequenceColumn)
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('project_id', 'text', (c) => c.notNull())
+          .addColumn('run_id', 'text', (c) => c.notNull())
+          .addColumn('thread_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('run_steps_by_run').on('run_steps').columns(['run_id', 'created_at', 'seq']).execute();
+      },
+    },
   };
 }
 

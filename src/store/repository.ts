@@ -219,6 +219,33 @@ export class Repository {
     return row ? messageFromRow(row) : undefined;
   }
 
+  /** Writes what a run changes as it writes a message: status, content and their times (never metadata). */
+  async saveMessageProgress(message: Message): Promise<void> {
+    await this.db
+      .updateTable('messages')
+      .set({
+        status: message.status,
+        content: JSON.stringify(message.content),
+        completed_at: message.completed_at,
+        incomplete_at: message.incomplete_at,
+        incomplete_details: message.incomplete_details === null ? null : JSON.stringify(message.incomplete_details),
+      })
+      .where('id', '=', message.id)
+      .execute();
+  }
+
+  /** The messages a run is still writing. */
+  async inProgressMessagesOfRun(runId: string): Promise<Message[]> {
+    const rows = await this.db.selectFrom('messages').selectAll().where('run_id', '=', runId).where('status', '=', 'in_progress').execute();
+    return rows.map(messageFromRow);
+  }
+
+  /** Every message of a thread, oldest first: a run's prompt. */
+  async allMessages(projectId: string, threadId: string): Promise<Message[]> {
+    const rows = await this.db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('project_id', '=', projectId).orderBy('created_at').orderBy('seq').execute();
+    return rows.map(messageFromRow);
+  }
+
   async deleteMessage(projectId: string, threadId: string, id: string): Promise<boolean> {
     const result = await this.db
       .deleteFrom('messages')

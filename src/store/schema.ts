@@ -66,6 +66,39 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+/** Assistants, runs and steps are stored whole as JSON `data`, beside the columns queries need. */
+export interface AssistantsTable {
+  seq: Generated<number>;
+  id: string;
+  project_id: string;
+  created_at: number;
+  data: string;
+}
+
+export interface RunsTable {
+  seq: Generated<number>;
+  id: string;
+  project_id: string;
+  thread_id: string;
+  status: string;
+  created_at: number;
+  expires_at: number | null;
+  /** The worker executing the run, and until when (epoch ms) its claim holds. */
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  data: string;
+}
+
+export interface RunStepsTable {
+  seq: Generated<number>;
+  id: string;
+  project_id: string;
+  run_id: string;
+  thread_id: string;
+  created_at: number;
+  data: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -73,4 +106,7 @@ export interface Database {
   thread_metadata: ThreadMetadataTable;
   messages: MessagesTable;
   idempotency_keys: IdempotencyKeysTable;
+  assistants: AssistantsTable;
+  runs: RunsTable;
+  run_steps: RunStepsTable;
 }

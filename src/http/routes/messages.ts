@@ -6,6 +6,7 @@ import { newId } from '../../domain/ids.js';
 import { messageDeletedToWire, messageFromRequest, messageToWire } from '../../domain/message.js';
 import { metadataFrom } from '../../domain/metadata.js';
 import { listToWire, parseListParams, type Query, queryValue } from '../../domain/pagination.js';
+import { messageDuringRunError } from '../../domain/run.js';
 import { parseRequest } from '../../domain/validate.js';
 import type { Repository } from '../../store/repository.js';
 import type { Store } from '../../store/store.js';
@@ -39,9 +40,11 @@ export function messageRoutes(app: FastifyInstance, store: Store): void {
     const threadId = pathId('thread_id', request.params.thread_id, 'thread');
     const body = parseRequest('CreateMessageRequest', request.body);
     const message = messageFromRequest(threadId, body, newId('msg'), nowSeconds(), metadataFrom(body.metadata));
-    return committedWrite(store, request, reply, async (repo) => {
+    return committedWrite(store, request, reply, async (repo, runs) => {
       // Locked, so that messages of one thread commit in the order of their sequence, on every replica.
       if (!(await repo.lockThread(request.projectId, threadId))) throw notFound('thread', threadId);
+      const active = await runs.activeRun(request.projectId, threadId);
+      if (active) throw messageDuringRunError(threadId, active.id);
       await repo.insertMessage(request.projectId, message);
       return messageToWire(message);
     });

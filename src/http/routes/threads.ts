@@ -74,7 +74,10 @@ export function threadRoutes(app: FastifyInstance, store: Store): void {
 
   app.delete<{ Params: ThreadParams }>('/threads/:thread_id', async (request) => {
     const threadId = pathId('thread_id', request.params.thread_id, 'thread');
-    const deleted = await store.transaction((repo) => repo.deleteThread(request.projectId, threadId));
+    const deleted = await store.transaction(async (repo, runs) => {
+      await runs.deleteRunsOfThread(request.projectId, threadId);
+      return repo.deleteThread(request.projectId, threadId);
+    });
     if (!deleted) throw notFound('thread', threadId);
     return threadDeletedToWire(threadId);
   });

@@ -1,0 +1,181 @@
+// What a run is: its statuses and lifecycle, how a create request and its assistant make one,
+// and its wire shape in the key order of OpenAI's streamed runs.
+import type { Assistant } from './assistant.js';
+import { ApiError } from './errors.js';
+import type { MetadataMap } from './metadata.js';
+import { metadataFrom } from './metadata.js';
+import type { AssistantsApiResponseFormatOption, AssistantsApiToolChoiceOption, CreateRunRequest, CreateThreadAndRunRequest, ReasoningEffort, TruncationObject } from './openapi/request-types.js';
+import type { ToolResources } from './tool-resources.js';
+import { toolResourcesFrom } from './tool-resources.js';
+import type { Tool } from './tools.js';
+
+export type RunStatus = 'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
+
+/** The statuses in which a run holds its thread: no new message or run until it ends. */
+export const activeRunStatuses: readonly RunStatus[] = ['queued', 'in_progress', 'requires_action', 'cancelling'];
+export const terminalRunStatuses: readonly RunStatus[] = ['completed', 'incomplete', 'failed', 'cancelled', 'expired'];
+
+/** A run expires this long after it was created if it has not ended by then (OpenAI: 600 s). */
+export const defaultRunLifetimeSeconds = 600;
+
+export interface FunctionToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface RunError {
+  code: 'server_error' | 'rate_limit_exceeded' | 'invalid_prompt';
+  message: string;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export interface Run {
+  id: string;
+  created_at: number;
+  assistant_id: string;
+  thread_id: string;
+  status: RunStatus;
+  started_at: number | null;
+  expires_at: number | null;
+  cancelled_at: number | null;
+  failed_at: number | null;
+  completed_at: number | null;
+  required_action: { type: 'submit_tool_outputs'; submit_tool_outputs: { tool_calls: FunctionToolCall[] } } | null;
+  last_error: RunError | null;
+  model: string;
+  instructions: string | null;
+  tools: Tool[];
+  tool_resources: ToolResources;
+  metadata: MetadataMap;
+  temperature: number | null;
+  top_p: number | null;
+  max_completion_tokens: number | null;
+  max_prompt_tokens: number | null;
+  truncation_strategy: TruncationObject;
+  incomplete_details: { reason: 'max_completion_tokens' | 'max_prompt_tokens' } | null;
+  usage: Usage | null;
+  response_format: AssistantsApiResponseFormatOption;
+  tool_choice: AssistantsApiToolChoiceOption;
+  parallel_tool_calls: boolean;
+  reasoning_effort: ReasoningEffort;
+  /** Appended to the instructions for this run only; not part of the wire object. */
+  additional_instructions: string | null;
+}
+
+export function isActive(status: RunStatus): boolean {
+  return activeRunStatuses.includes(status);
+}
+
+export function isTerminal(status: RunStatus): boolean {
+  return terminalRunStatuses.includes(status);
+}
+
+type RunOverrides = Pick<CreateRunRequest, 'model' | 'instructions' | 'tools' | 'metadata' | 'temperature' | 'top_p' | 'max_prompt_tokens' | 'max_completion_tokens' | 'truncation_strategy' | 'tool_choice' | 'parallel_tool_calls' | 'response_format' | 'reasoning_effort'>;
+
+/** A new queued run: the assistant's settings, overridden by what the request gives. */
+export function runFromRequest(
+  ids: { id: string; threadId: string },
+  createdAt: number,
+  lifetimeSeconds: number,
+  assistant: Assistant,
+  input: RunOverrides & { additional_instructions?: string | null; tool_resources?: CreateThreadAndRunRequest['tool_resources'] },
+): Run {
+  for (const limit of ['max_prompt_tokens', 'max_completion_tokens'] as const) {
+    const value = input[limit];
+    if (value !== undefined && value !== null && value < 256) {
+      throw new ApiError(400, `Invalid '${limit}': integer below minimum value. Expected a value >= 256, but got ${value} instead.`, 'invalid_request_error', limit, 'integer_below_min_value');
+    }
+  }
+  const truncation = input.truncation_strategy ?? { type: 'auto', last_messages: null };
+  if (truncation.type === 'last_messages' && (truncation.last_messages === undefined || truncation.last_messages === null || truncation.last_messages < 1)) {
+    throw new ApiError(400, "Invalid 'truncation_strategy.last_messages': expected an integer >= 1 when type is 'last_messages'.", 'invalid_request_error', 'truncation_strategy.last_messages', 'invalid_value');
+  }
+  return {
+    id: ids.id,
+    created_at: createdAt,
+    assistant_id: assistant.id,
+    thread_id: ids.threadId,
+    status: 'queued',
+    started_at: null,
+    expires_at: createdAt + lifetimeSeconds,
+    cancelled_at: null,
+    failed_at: null,
+    completed_at: null,
+    required_action: null,
+    last_error: null,
+    model: input.model ?? assistant.model,
+    instructions: input.instructions ?? assistant.instructions,
+    tools: input.tools ?? assistant.tools,
+    tool_resources: input.tool_resources !== undefined ? toolResourcesFrom(input.tool_resources) : assistant.tool_resources,
+    metadata: metadataFrom(input.metadata),
+    temperature: input.temperature ?? assistant.temperature,
+    top_p: input.top_p ?? assistant.top_p,
+    max_completion_tokens: input.max_completion_tokens ?? null,
+    max_prompt_tokens: input.max_prompt_tokens ?? null,
+    truncation_strategy: { type: truncation.type, last_messages: truncation.last_messages ?? null },
+    incomplete_details: null,
+    usage: null,
+    response_format: input.response_format ?? assistant.response_format,
+    tool_choice: input.tool_choice ?? 'auto',
+    parallel_tool_calls: input.parallel_tool_calls ?? true,
+    reasoning_effort: input.reasoning_effort ?? assistant.reasoning_effort,
+    additional_instructions: input.additional_instructions ?? null,
+  };
+}
+
+export function addUsage(total: Usage | null, more: Usage | null): Usage | null {
+  if (!more) return total;
+  if (!total) return { ...more };
+  return {
+    prompt_tokens: total.prompt_tokens + more.prompt_tokens,
+    completion_tokens: total.completion_tokens + more.completion_tokens,
+    total_tokens: total.total_tokens + more.total_tokens,
+  };
+}
+
+export function runToWire(run: Run) {
+  return {
+    id: run.id,
+    object: 'thread.run' as const,
+    created_at: run.created_at,
+    assistant_id: run.assistant_id,
+    thread_id: run.thread_id,
+    status: run.status,
+    started_at: run.started_at,
+    expires_at: run.expires_at,
+    cancelled_at: run.cancelled_at,
+    failed_at: run.failed_at,
+    completed_at: run.completed_at,
+    required_action: run.required_action,
+    last_error: run.last_error,
+    model: run.model,
+    instructions: run.instructions,
+    tools: run.tools,
+    tool_resources: run.tool_resources,
+    metadata: run.metadata,
+    temperature: run.temperature,
+    top_p: run.top_p,
+    max_completion_tokens: run.max_completion_tokens,
+    max_prompt_tokens: run.max_prompt_tokens,
+    truncation_strategy: run.truncation_strategy,
+    incomplete_details: run.incomplete_details,
+    usage: run.usage,
+    response_format: run.response_format,
+    tool_choice: run.tool_choice,
+    parallel_tool_calls: run.parallel_tool_calls,
+  };
+}
+
+export function activeRunError(threadId: string, runId: string): ApiError {
+  return new ApiError(400, `Thread ${threadId} already has an active run ${runId}.`);
+}
+
+export function messageDuringRunError(threadId: string, runId: string): ApiError {
+  return new ApiError(400, `Can't add messages to ${threadId} while a run ${runId} is active.`);
+}

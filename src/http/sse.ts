@@ -1,0 +1,41 @@
+// One small Server-Sent Events writer: `event: <name>` / `data: <compact JSON>` frames, written as
+// they come, ending with `event: done` / `data: [DONE]`. A client that goes away is simply no
+// longer written to; whatever produces the events carries on.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export class SseWriter {
+  private closed = false;
+
+  constructor(request: FastifyRequest, private readonly reply: FastifyReply) {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.on('close', () => {
+      this.closed = true;
+    });
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-request-id': request.id,
+      'openai-version': '2020-10-01',
+      'openai-processing-ms': String(Number((process.hrtime.bigint() - request.startedAt) / 1_000_000n)),
+      'access-control-expose-headers': 'X-Request-ID',
+    });
+  }
+
+  send = (event: string, data: unknown): void => {
+    if (/[\r\n]/.test(event)) throw new Error(`an SSE event name cannot hold a line break: ${JSON.stringify(event)}`);
+    this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+
+  end(): void {
+    this.write('event: done\ndata: [DONE]\n\n');
+    if (!this.closed) this.reply.raw.end();
+    this.closed = true;
+  }
+
+  private write(frame: string): void {
+    if (this.closed) return;
+    this.reply.raw.write(frame);
+  }
+}

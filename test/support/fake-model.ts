@@ -1,0 +1,160 @@
+// A fake model server: a real HTTP server speaking OpenAI's Chat Completions protocol (streamed
+// and not), whose answers each test scripts, and which records what it was asked.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ScriptedReply {
+  /** Answer with this HTTP error status and an OpenAI error body instead of a completion. */
+  status?: number;
+  headers?: Record<string, string>;
+  /** The answer's text, streamed in `chunkSize`-character pieces. */
+  text?: string;
+  chunkSize?: number;
+  toolCalls?: Array<{ name: string; arguments: string }>;
+  finishReason?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
+  usage?: { prompt_tokens: number; completion_tokens: number };
+  /** Wait before the first byte; with `hang`, never answer. */
+  delayMs?: number;
+  chunkDelayMs?: number;
+  hang?: boolean;
+  /** Destroy the connection after this many chunks. */
+  dropAfterChunks?: number;
+  /** Send a data line that is not JSON after the first chunk. */
+  garbage?: boolean;
+  /** End the stream without [DONE] and without a finish_reason. */
+  truncate?: boolean;
+}
+
+export interface RecordedRequest {
+  headers: IncomingMessage['headers'];
+  body: {
+    model: string;
+    messages: Array<{ role: string; content: unknown; tool_calls?: unknown; tool_call_id?: string }>;
+    stream?: boolean;
+    tools?: Array<{ type: string; function: { name: string } }>;
+    [key: string]: unknown;
+  };
+}
+
+export class FakeModel {
+  readonly requests: RecordedRequest[] = [];
+  private readonly queue: ScriptedReply[] = [];
+  private fallback: ScriptedReply = { text: 'Hello from the fake model.' };
+  private server: Server | undefined;
+  private readonly sockets = new Set<import('node:net').Socket>();
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => void this.handle(request, response));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    return this;
+  }
+
+  /** The next answers, in order; after them, `setDefault`'s answer. */
+  script(...replies: ScriptedReply[]): void {
+    this.queue.push(...replies);
+  }
+
+  setDefault(reply: ScriptedReply): void {
+    this.fallback = reply;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let raw = '';
+    for await (const chunk of request) raw += chunk;
+    if (request.url !== '/v1/chat/completions' || request.method !== 'POST') {
+      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `Invalid URL (${request.method} ${request.url})`, type: 'invalid_request_error', param: null, code: null } }));
+      return;
+    }
+    const body = JSON.parse(raw) as RecordedRequest['body'];
+    this.requests.push({ headers: request.headers, body });
+    const reply = this.queue.shift() ?? this.fallback;
+    if (reply.hang) return;
+    if (reply.delayMs) await sleep(reply.delayMs);
+    if (reply.status) {
+      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      response.end(JSON.stringify({ error: { message: `scripted failure ${reply.status}`, type: reply.status === 429 ? 'rate_limit_error' : 'server_error', param: null, code: null } }));
+      return;
+    }
+    const chunks = completionChunks(body.model, reply);
+    if (body.stream === false || body.stream === undefined) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(nonStreamed(body.model, reply)));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
+    for (const [index, chunk] of chunks.entries()) {
+      if (reply.dropAfterChunks !== undefined && index >= reply.dropAfterChunks) {
+        request.socket.destroy();
+        return;
+      }
+      response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      if (reply.garbage && index === 0) response.write('data: {"choices": [ this is not json\n\n');
+      if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
+    }
+    if (reply.truncate) {
+      response.end();
+      return;
+    }
+    response.end('data: [DONE]\n\n');
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function completionChunks(model: string, reply: ScriptedReply): object[] {
+  const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
+  const chunks: object[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
+  const text = reply.text ?? '';
+  const size = reply.chunkSize ?? 5;
+  for (let offset = 0; offset < text.length; offset += size) {
+    chunks.push({ ...base, choices: [{ index: 0, delta: { content: text.slice(offset, offset + size) }, finish_reason: null }] });
+  }
+  for (const [index, call] of (reply.toolCalls ?? []).entries()) {
+    chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: `fake_call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }] }, finish_reason: null }] });
+    const half = Math.ceil(call.arguments.length / 2);
+    for (const piece of [call.arguments.slice(0, half), call.arguments.slice(half)]) {
+      if (piece) chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, finish_reason: null }] });
+    }
+  }
+  if (!reply.truncate) {
+    const finish = reply.finishReason ?? (reply.toolCalls?.length ? 'tool_calls' : 'stop');
+    chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] });
+    const usage = reply.usage ?? { prompt_tokens: 10, completion_tokens: Math.max(1, Math.ceil(text.length / 4)) };
+    chunks.push({ ...base, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } });
+  }
+  return chunks;
+}
+
+function nonStreamed(model: string, reply: ScriptedReply): object {
+  const usage = reply.usage ?? { prompt_tokens: 10, completion_tokens: 5 };
+  return {
+    id: 'chatcmpl-fake',
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: reply.text ?? null,
+          ...(reply.toolCalls ? { tool_calls: reply.toolCalls.map((call, index) => ({ id: `fake_call_${index}`, type: 'function', function: call })) } : {}),
+        },
+        finish_reason: reply.finishReason ?? (reply.toolCalls?.length ? 'tool_calls' : 'stop'),
+      },
+    ],
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+  };
+}
