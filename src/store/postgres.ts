@@ -3,6 +3,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
+import { PostgresTextPlugin } from './postgres-text.js';
 import type { Database } from './schema.js';
 import { Store } from './store.js';
 
@@ -59,6 +60,6 @@ export async function openPostgresStore(settings: PostgresSettings): Promise<Sto
   } finally {
     await migrator.destroy();
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: newPool(settings, settings.poolSize, settings.statementTimeoutMs) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: newPool(settings, settings.poolSize, settings.statementTimeoutMs) }), plugins: [new PostgresTextPlugin()] });
   return new Store(db, 'postgres');
 }
