@@ -5,6 +5,7 @@ import type { Assistant } from '../domain/assistant.js';
 import type { ListParams, Page } from '../domain/pagination.js';
 import { activeRunStatuses, type Run } from '../domain/run.js';
 import type { RunStep } from '../domain/run-step.js';
+import { type DialectName, forUpdate } from './dialect.js';
 import { type Cursor, fetchPage, unknownCursor } from './paging.js';
 import type { Database } from './schema.js';
 
@@ -20,7 +21,10 @@ function cursorFrom(row: { created_at: number; seq: number } | undefined): Curso
 }
 
 export class RunsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
 
   // Assistants
 
@@ -106,7 +110,8 @@ export class RunsRepository {
    * Returns the run as written, or undefined when there is no such run.
    */
   async updateRun(runId: string, change: (run: Run) => void): Promise<Run | undefined> {
-    const row = await this.db.selectFrom('runs').select('data').where('id', '=', runId).executeTakeFirst();
+    // Locked: on PostgreSQL the worker and a cancel from any replica would otherwise both read, and the last write win.
+    const row = await forUpdate(this.db.selectFrom('runs').select('data').where('id', '=', runId), this.dialect).executeTakeFirst();
     if (!row) return undefined;
     const run = JSON.parse(row.data) as Run;
     change(run);

@@ -18,12 +18,12 @@ export class Store {
   ) {
     this.repo = new Repository(db, dialect);
     this.apiKeys = new ApiKeys(db);
-    this.runs = new RunsRepository(db);
+    this.runs = new RunsRepository(db, dialect);
   }
 
   /** Runs `work` in one transaction: it commits when `work` resolves, and nothing is kept if it throws. */
   transaction<T>(work: (repo: Repository, runs: RunsRepository) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new Repository(trx, this.dialect), new RunsRepository(trx)));
+    return this.db.transaction().execute((trx) => work(new Repository(trx, this.dialect), new RunsRepository(trx, this.dialect)));
   }
 
   async close(): Promise<void> {
