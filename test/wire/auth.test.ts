@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { envelopeOf, postJson, raw } from '../support/http.js';
+import { queryDatabase } from '../support/postgres.js';
 import { makeTempDir, runSpool, type SpoolProcess, startSpool } from '../support/spool.js';
 
 const staticKey = 'sk-PMafPabcdefghijklmnopqrstuvwxyz0123456789ABCDE873';
@@ -51,8 +52,13 @@ describe('authentication', () => {
     const listed = await runSpool(['keys', 'list', '--data-dir', spool.dataDir]);
     assert.equal(listed.code, 0, listed.stderr);
     assert.ok(!listed.stdout.includes(staticKey), 'keys list never shows a key');
-    const { readFileSync } = await import('node:fs');
-    assert.ok(!readFileSync(`${spool.dataDir}/spool.db`).includes(staticKey), 'the database file does not hold the key in clear');
+    if (spool.databaseUrl) {
+      const rows = await queryDatabase(spool.databaseUrl, 'select * from api_keys');
+      assert.ok(!JSON.stringify(rows).includes(staticKey), 'the database does not hold the key in clear');
+    } else {
+      const { readFileSync } = await import('node:fs');
+      assert.ok(!readFileSync(`${spool.dataDir}/spool.db`).includes(staticKey), 'the database file does not hold the key in clear');
+    }
   });
 
   test("a project's threads are invisible to another project's key", async () => {
