@@ -1,7 +1,6 @@
 // The store options shared by the admin commands, which work on the database directly.
 import type { Command } from 'commander';
 import { resolveServeConfig } from '../config.js';
-import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
 
 export function withStoreOptions(command: Command): Command {
@@ -10,5 +9,7 @@ export function withStoreOptions(command: Command): Command {
 
 export async function openStoreFor(flags: { dataDir?: string }): Promise<Store> {
   const config = resolveServeConfig({ dataDir: flags.dataDir }, process.env);
+  // Loaded here, not at start-up, so that the client commands do not load the database driver.
+  const { openSqliteStore } = await import('../store/sqlite.js');
   return openSqliteStore(config.sqliteFile, config.durability);
 }
