@@ -1,20 +1,27 @@
 #!/usr/bin/env node
-// The `spool` command: the server and its administration.
+// The `spool` command: the server, its administration, and clients of its HTTP API.
 import { Command, CommanderError } from 'commander';
 import { ConfigError, resolveServeConfig, type ServeFlags } from '../config.js';
-import { exitOnSignals, startServer } from '../server.js';
 import { isDatabaseUnavailable } from '../store/dialect.js';
+import { describeFailure } from './cli-errors.js';
+import { withGlobalClientOptions } from './client-options.js';
+import { completionCommand } from './completion.js';
 import { keysCommand } from './keys.js';
+import { messagesCommand } from './messages.js';
 import { migrateCommand } from './migrate.js';
+import { threadsCommand } from './threads.js';
 import { exportCommand, importCommand } from './transfer.js';
+import { spoolVersion } from './version.js';
 
 const program = new Command()
   .name('spool')
-  .description('A self-hosted server that speaks OpenAI Assistants API v2 threads on the wire.')
-  .version('0.1.0')
+  .description('A self-hosted server that speaks OpenAI Assistants API v2 threads on the wire, and its clients.')
+  .version(spoolVersion)
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) })
-  .showSuggestionAfterError(true);
+  .showSuggestionAfterError(true)
+  .commandsGroup('Server:');
+withGlobalClientOptions(program);
 
 program
   .command('serve')
@@ -32,6 +39,8 @@ program
   .option('--model-api-key <key>', 'API key for the model server (env SPOOL_MODEL_API_KEY)')
   .option('--model-map <map>', "assistant model -> server model, e.g. 'gpt-4o=llama3.1:8b,*=qwen2.5' (env SPOOL_MODEL_MAP)")
   .action(async (flags: ServeFlags) => {
+    // Loaded here so that the client commands start without loading the server and its database.
+    const { exitOnSignals, startServer } = await import('../server.js');
     const server = await startServer(resolveServeConfig(flags, process.env));
     // Printed whatever the log level: people and scripts (the tests among them) wait for this line.
     process.stdout.write(`Spool listening on ${server.url}\n`);
@@ -42,6 +51,37 @@ program.addCommand(migrateCommand());
 program.addCommand(keysCommand());
 program.addCommand(exportCommand());
 program.addCommand(importCommand());
+program.commandsGroup('Client commands (over the HTTP API):');
+program.addCommand(threadsCommand());
+program.addCommand(messagesCommand());
+program.commandsGroup('Other:');
+program.addCommand(completionCommand());
+program.helpCommand(true);
+program.addHelpText(
+  'after',
+  `
+The client commands read SPOOL_BASE_URL (or OPENAI_BASE_URL; default http://127.0.0.1:8080/v1)
+and SPOOL_API_KEY (or OPENAI_API_KEY). They print the JSON object the server answered, and on
+failure its message on stderr with exit code 1; 2 is a usage error, 3 a server that cannot be
+reached. As in OpenAI's CLI, --base-url and --api-key may also come before the command.
+Run 'spool <command> --help' for a command's options.`,
+);
+
+// Commands made with `new Command()` do not inherit the program's settings: hand them down, so
+// that every usage error throws here and exits with code 2.
+function inherit(parent: Command): void {
+  for (const command of parent.commands) {
+    command.copyInheritedSettings(parent);
+    inherit(command);
+  }
+}
+inherit(program);
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 try {
   await program.parseAsync(process.argv);
@@ -63,5 +103,9 @@ try {
     process.stderr.write(`spool: cannot listen: ${message}\n`);
     process.exit(1);
   }
-  throw error;
+  const failure = describeFailure(error);
+  if (!failure) throw error;
+  process.stderr.write(`spool: ${failure.line}\n`);
+  // Not process.exit(): what is already on its way to stdout must still be flushed.
+  process.exitCode = failure.exitCode;
 }

@@ -1,7 +1,6 @@
 // The store options shared by the admin commands, which work on the database directly.
 import type { Command } from 'commander';
 import { resolveServeConfig } from '../config.js';
-import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 
 export interface StoreFlags {
@@ -16,5 +15,8 @@ export function withStoreOptions(command: Command): Command {
 }
 
 export async function openStoreFor(flags: StoreFlags): Promise<Store> {
-  return openStore(resolveServeConfig({ dataDir: flags.dataDir, databaseUrl: flags.databaseUrl }, process.env));
+  const config = resolveServeConfig({ dataDir: flags.dataDir, databaseUrl: flags.databaseUrl }, process.env);
+  // Loaded here, not at start-up, so that the client commands do not load the database drivers.
+  const { openStore } = await import('../store/open.js');
+  return openStore(config);
 }

@@ -6,7 +6,6 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { ImportFormatError } from '../domain/export-format.js';
-import { exportProject, importProject } from '../store/transfer.js';
 import { openStoreFor, type StoreFlags, withStoreOptions } from './store-options.js';
 
 async function writeAll(stream: Writable, text: string): Promise<void> {
@@ -19,6 +18,7 @@ export function exportCommand(): Command {
     .option('--output <file>', 'write to this file instead of stdout')
     .action(async (flags: StoreFlags & { project: string; output?: string }) => {
       const store = await openStoreFor(flags);
+      const { exportProject } = await import('../store/transfer.js');
       try {
         const projectId = await store.apiKeys.findProjectId(flags.project);
         if (!projectId) {
@@ -45,6 +45,7 @@ export function importCommand(): Command {
     .option('--project <name>', "the project to import into (default: the export's own project)")
     .action(async (file: string | undefined, flags: StoreFlags & { project?: string }) => {
       const store = await openStoreFor(flags);
+      const { importProject } = await import('../store/transfer.js');
       try {
         // The iterator is taken at once: readline drops the lines it reads before anyone iterates.
         const reader = createInterface({ input: file ? createReadStream(file) : process.stdin, crlfDelay: Number.POSITIVE_INFINITY });

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
 import { checkBetaHeader } from './beta-header.js';
 import { registerBodyParser } from './body.js';
+import { registerConsole } from './console.js';
 import { errorHandler, sendError, toApiError } from './envelope.js';
 import { assistantRoutes } from './routes/assistants.js';
 import { messageRoutes } from './routes/messages.js';
@@ -95,6 +96,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return sendError(allowed.length > 0 ? methodNotAllowed(request.method, path, allowed) : invalidUrl(request.method, path), reply);
   });
 
+  registerConsole(app);
   app.register(
     async (v1) => {
       v1.addHook('onRequest', async (request) => {

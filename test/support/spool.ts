@@ -98,11 +98,11 @@ export async function startSpool(options: StartOptions = {}): Promise<SpoolProce
 export async function runSpool(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const dataDirAt = args.indexOf('--data-dir');
   const storeEnv = await databaseEnv(dataDirAt >= 0 ? args[dataDirAt + 1] : undefined, args, env);
-  const child = spawn(process.execPath, [spoolBin, ...args], { env: { PATH: process.env.PATH ?? '', ...storeEnv, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin.end(stdin);
+  const child = spawn(process.execPath, [spoolBin, ...args], { env: { PATH: process.env.PATH ?? '', ...storeEnv, ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  child.stdin?.end(stdin);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((done) => child.once('close', (code) => done({ code, stdout, stderr })));
 }

@@ -87,7 +87,7 @@ describe('authentication', () => {
     const server = await startSpool({ dataDir });
     try {
       assert.equal((await postJson(`${server.baseURL}/threads`, {}, bearer(key))).status, 200);
-      const id = (JSON.parse((await runSpool(['keys', 'list', '--data-dir', dataDir])).stdout.trim().split('\n')[0] ?? '{}') as { id: string }).id;
+      const id = (JSON.parse((await runSpool(['keys', 'list', '--format', 'jsonl', '--data-dir', dataDir])).stdout.trim().split('\n')[0] ?? '{}') as { id: string }).id;
       assert.equal((await runSpool(['keys', 'revoke', id, '--data-dir', dataDir])).code, 0);
       await new Promise((resolve) => setTimeout(resolve, 5_200));
       assert.equal((await postJson(`${server.baseURL}/threads`, {}, bearer(key))).status, 401);
