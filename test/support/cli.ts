@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir, spoolBin } from './spool.js';
+import { adminCommandEnv, makeTempDir, spoolBin } from './spool.js';
 
 export interface CliResult {
   code: number | null;
@@ -33,8 +33,10 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
     writeFileSync(file, options.stdin);
     stdin = openSync(file, 'r');
   }
+  // Admin commands with --data-dir work on that data dir's database, in the PostgreSQL pass too.
+  const storeEnv = await adminCommandEnv(args, options.env);
   const child = spawn(process.execPath, [spoolBin, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...options.env },
+    env: { PATH: process.env.PATH ?? '', ...storeEnv, ...options.env },
     stdio: [stdin, 'pipe', 'pipe'],
     cwd: options.cwd,
   });

@@ -94,10 +94,15 @@ export async function startSpool(options: StartOptions = {}): Promise<SpoolProce
   });
 }
 
+/** The environment for an admin command (`spool keys|migrate|export ... --data-dir D`): in the PostgreSQL pass, D's database. */
+export function adminCommandEnv(args: readonly string[], env: Record<string, string> = {}): Promise<Record<string, string>> {
+  const dataDirAt = args.indexOf('--data-dir');
+  return databaseEnv(dataDirAt >= 0 ? args[dataDirAt + 1] : undefined, args, env);
+}
+
 /** Runs `spool <args>` to completion; in the PostgreSQL pass, `--data-dir D` means D's database. */
 export async function runSpool(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const dataDirAt = args.indexOf('--data-dir');
-  const storeEnv = await databaseEnv(dataDirAt >= 0 ? args[dataDirAt + 1] : undefined, args, env);
+  const storeEnv = await adminCommandEnv(args, env);
   const child = spawn(process.execPath, [spoolBin, ...args], { env: { PATH: process.env.PATH ?? '', ...storeEnv, ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   child.stdin?.end(stdin);
   let stdout = '';
