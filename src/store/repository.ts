@@ -135,7 +135,7 @@ export class Repository {
       return cursorFrom(row);
     };
     const cursors = { after: await cursorOf(params.after, 'after'), before: await cursorOf(params.before, 'before') };
-    const [first, ...others] = filter.metadata;
+    const [first, ...others] = await this.rarestFirst(projectId, filter.metadata);
     if (first) {
       // The first pair drives the scan through its index, already in (created_at, seq) order.
       let query = this.db
@@ -170,6 +170,26 @@ export class Repository {
     if (filter.createdBefore !== undefined) query = query.where('created_at', '<', filter.createdBefore);
     const page = await fetchPage(query, { createdAt: 'created_at', seq: 'seq' }, params, cursors);
     return { items: page.items.map(threadFromRow), hasMore: page.hasMore };
+  }
+
+  /**
+   * The pairs, rarest first: the first pair drives the scan and the others are checked on each
+   * thread it yields, so a common first pair would read many threads to fill a page. Counting stops
+   * at a cap, so this costs a few short index reads; equal counts keep the client's order.
+   */
+  private async rarestFirst(projectId: string, pairs: Array<[key: string, value: string]>): Promise<Array<[key: string, value: string]>> {
+    if (pairs.length < 2) return pairs;
+    const counted: Array<{ pair: [string, string]; count: number }> = [];
+    for (const pair of pairs) counted.push({ pair, count: await this.countThreadsWithPair(projectId, pair, 1000) });
+    return counted.sort((a, b) => a.count - b.count).map(({ pair }) => pair);
+  }
+
+  private async countThreadsWithPair(projectId: string, [key, value]: [string, string], cap: number): Promise<number> {
+    const row = await this.db
+      .selectFrom((eb) => eb.selectFrom('thread_metadata').select('thread_seq').where('project_id', '=', projectId).where('key', '=', key).where('value', '=', value).limit(cap).as('matches'))
+      .select((eb) => eb.fn.countAll().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
   }
 
   // Messages

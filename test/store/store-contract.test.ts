@@ -129,6 +129,8 @@ describe(`store contract (${testStore})`, () => {
     await store.repo.insertThread(projectA, one);
     const page = await store.repo.listThreads(projectA, list, { metadata: [['env', 'prod'], ['region', 'eu']] });
     assert.deepEqual(page.items, [both]);
+    const reversed = await store.repo.listThreads(projectA, list, { metadata: [['region', 'eu'], ['env', 'prod']] });
+    assert.deepEqual(reversed.items, [both], 'the order of the pairs does not matter');
     assert.deepEqual((await store.repo.listThreads(projectB, list, { metadata: [['env', 'prod']] })).items, []);
   });
 
