@@ -180,7 +180,7 @@ export class Repository {
   private async rarestFirst(projectId: string, pairs: Array<[key: string, value: string]>): Promise<Array<[key: string, value: string]>> {
     if (pairs.length < 2) return pairs;
     const counted: Array<{ pair: [string, string]; count: number }> = [];
-    for (const pair of pairs) counted.push({ pair, count: await this.countThreadsWithPair(projectId, pair, 1000) });
+    for (const pair of pairs) counted.push({ pair, count: await this.countThreadsWithPair(projectId, pair, 10_000) });
     return counted.sort((a, b) => a.count - b.count).map(({ pair }) => pair);
   }
 
