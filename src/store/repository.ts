@@ -6,7 +6,7 @@ import type { MetadataMap } from '../domain/metadata.js';
 import type { ListParams, Page } from '../domain/pagination.js';
 import type { Thread } from '../domain/thread.js';
 import type { ToolResources } from '../domain/tool-resources.js';
-import { type DialectName, forUpdate } from './dialect.js';
+import { type DialectName, forUpdate, plannerPicksRarestPair } from './dialect.js';
 import { type Cursor, fetchPage, unknownCursor } from './paging.js';
 import type { Database, MessagesTable, ThreadsTable } from './schema.js';
 
@@ -178,7 +178,7 @@ export class Repository {
    * at a cap, so this costs a few short index reads; equal counts keep the client's order.
    */
   private async rarestFirst(projectId: string, pairs: Array<[key: string, value: string]>): Promise<Array<[key: string, value: string]>> {
-    if (pairs.length < 2) return pairs;
+    if (pairs.length < 2 || plannerPicksRarestPair(this.dialect)) return pairs;
     const counted: Array<{ pair: [string, string]; count: number }> = [];
     for (const pair of pairs) counted.push({ pair, count: await this.countThreadsWithPair(projectId, pair, 10_000) });
     return counted.sort((a, b) => a.count - b.count).map(({ pair }) => pair);
