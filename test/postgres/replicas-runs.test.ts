@@ -57,7 +57,7 @@ describe('runs on two replicas', () => {
     model.setDefault({ text: 'Hello from the fake model.' });
   });
 
-  test('a replica killed mid-run: the other one ends the run once its lease lapses', async () => {
+  test('a replica killed mid-run: another one ends the run as failed once its lease lapses', async () => {
     model.setDefault({ text: 'slow '.repeat(400), chunkSize: 5, chunkDelayMs: 50 });
     const doomed = await startSpool({ databaseUrl, env: { SPOOL_MODEL_BASE_URL: model.url } });
     const run = (await postJson(`${doomed.baseURL}/threads/runs`, { assistant_id: assistantId, thread: { messages: [{ role: 'user', content: 'talk' }] } })).json as { id: string; thread_id: string };
@@ -72,6 +72,7 @@ describe('runs on two replicas', () => {
     }
     model.setDefault({ text: 'Hello from the fake model.' });
     assert.ok(!activeStatuses.includes(status), `the run is still ${status} 90 s after its replica died`);
+    assert.equal(status, 'failed');
     const reply = await postJson(`${replicaB.baseURL}/threads/${run.thread_id}/messages`, { role: 'user', content: 'free again' });
     assert.equal(reply.status, 200, 'the thread is no longer held by the dead run');
   });
