@@ -2,7 +2,7 @@
 // in interleaved rounds, reported as medians. Exits non-zero only when the harness fails (a server
 // does not start, answers differently from the other, or answers a measured request with an error),
 // never because an aim is missed. Method and figures: bench/RESULTS.md.
-// Usage: npm run bench -- [--rounds 5] [--duration 2] [--warmup 1]
+// Usage: npm run bench -- [--rounds 10] [--duration 1] [--warmup 1]
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -23,7 +23,7 @@ function positiveNumber(name: string, raw: string | undefined): number {
 }
 
 const { values: flags } = parseArgs({
-  options: { rounds: { type: 'string', default: '5' }, duration: { type: 'string', default: '2' }, warmup: { type: 'string', default: '1' } },
+  options: { rounds: { type: 'string', default: '10' }, duration: { type: 'string', default: '1' }, warmup: { type: 'string', default: '1' } },
 });
 const rounds = Math.round(positiveNumber('rounds', flags.rounds));
 const durationSeconds = positiveNumber('duration', flags.duration);

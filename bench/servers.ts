@@ -118,8 +118,8 @@ export function startSpool(name: string, options: SpoolOptions = {}): Promise<Se
 }
 
 /** The baseline, over a database that `spool migrate` created, so its tables and indexes are Spool's. */
-export function startBaseline(name: string, durability: 'normal' | 'full' = 'normal'): Promise<ServerProcess> {
+export function startBaseline(name: string, nodeArgs: string[] = []): Promise<ServerProcess> {
   const dataDir = makeDataDir(name);
   execFileSync(process.execPath, [spoolBin, 'migrate', '--data-dir', dataDir], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
-  return startChild(name, ['--import', 'tsx', baselineEntry, '--data-dir', dataDir, '--durability', durability], {});
+  return startChild(name, [...nodeArgs, '--import', 'tsx', baselineEntry, '--data-dir', dataDir], {});
 }
