@@ -33,7 +33,7 @@ export interface Scenario {
 }
 
 const listThreadMessages = 100;
-const seedThreads = 1000;
+const seedThreads = 200;
 
 // One metadata pair, so create and modify also write Spool's metadata index rows.
 const createThreadBody = JSON.stringify({ metadata: { team: 'bench' } });
