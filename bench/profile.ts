@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { measure } from './load.js';
+import { measure, type RunFigures } from './load.js';
 import { scenarioById, seedFixture, type Target } from './scenarios.js';
 import { makeDataDir, pinLoadGenerator, startBaseline, startSpool } from './servers.js';
 
@@ -112,22 +112,22 @@ async function main(): Promise<void> {
   const placement = pinLoadGenerator();
   const profileDir = makeDataDir('cpu-profile');
   const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=200'];
-  const spool = flags.server === 'baseline' ? await startBaseline('baseline-profiled', nodeArgs) : await startSpool('spool-profiled', { nodeArgs });
-  let figures: Awaited<ReturnType<typeof measure>>;
+  const server = flags.server === 'baseline' ? await startBaseline('baseline-profiled', nodeArgs) : await startSpool('spool-profiled', { nodeArgs });
+  let figures: RunFigures;
   let window: [number, number];
   try {
-    const target: Target = { name: spool.name, url: spool.url, headers: { 'openai-beta': 'assistants=v2' } };
+    const target: Target = { name: server.name, url: server.url, headers: { 'openai-beta': 'assistants=v2' } };
     const fixture = await seedFixture(target);
     // A warm-up, so the profile shows the steady state rather than the JIT compiling.
-    await measure(spool, scenario.plan(target, fixture), connections, 2);
+    await measure(server, scenario.plan(target, fixture), connections, 2);
     const from = Number(process.hrtime.bigint() / 1000n);
-    figures = await measure(spool, scenario.plan(target, fixture), connections, durationSeconds);
+    figures = await measure(server, scenario.plan(target, fixture), connections, durationSeconds);
     window = [from, Number(process.hrtime.bigint() / 1000n)];
   } finally {
-    await spool.stop();
+    await server.stop();
   }
   const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`Spool wrote no CPU profile in ${profileDir}`);
+  if (!file) throw new Error(`${server.name} wrote no CPU profile in ${profileDir}`);
   const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile;
   const cpuMicros = figures.serverCpuMicrosPerRequest;
   const byArea = tally(profile, areaOf, ...window);
