@@ -51,23 +51,27 @@ function pollDelayMs(headers: Headers): number {
 async function streamRun(client: ApiClient, print: Printer, path: string, body: JsonObject): Promise<JsonObject> {
   let run: JsonObject | undefined;
   let lineOpen = false;
-  for await (const { event, data } of client.events(path, body)) {
-    if (event.startsWith('thread.run.') && !event.startsWith('thread.run.step.') && isJsonObject(data)) run = data;
-    if (print.format === 'jsonl') {
-      print.object({ event, data });
-      continue;
-    }
-    if (event === 'thread.message.delta') {
-      for (const text of deltaTexts(data)) {
-        print.text(text);
-        lineOpen = true;
+  try {
+    for await (const { event, data } of client.events(path, body)) {
+      if (event.startsWith('thread.run.') && !event.startsWith('thread.run.step.') && isJsonObject(data)) run = data;
+      if (print.format === 'jsonl') {
+        print.object({ event, data });
+        continue;
       }
-    } else if ((event === 'thread.message.completed' || event === 'thread.message.incomplete') && lineOpen) {
-      print.text('\n');
-      lineOpen = false;
+      if (event === 'thread.message.delta') {
+        for (const text of deltaTexts(data)) {
+          print.text(text);
+          lineOpen = true;
+        }
+      } else if ((event === 'thread.message.completed' || event === 'thread.message.incomplete') && lineOpen) {
+        print.text('\n');
+        lineOpen = false;
+      }
     }
+  } finally {
+    // Whatever happens next (an error on stderr, the shell's prompt) starts on a line of its own.
+    if (lineOpen) print.text('\n');
   }
-  if (lineOpen) print.text('\n');
   if (!run) throw new ApiCallError(200, 'the event stream ended without a run event');
   return run;
 }

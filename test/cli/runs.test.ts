@@ -224,6 +224,24 @@ describe('spool threads create-and-run without --stream', () => {
     assert.match(result.stderr, /^spool: run run_\w+ is incomplete: max_completion_tokens\n$/);
   });
 
+  test('a server that dies mid-stream: the words so far, then exit 3 saying the connection was lost', async () => {
+    const doomed = await startSpool({ env: { SPOOL_MODEL_BASE_URL: model.url } });
+    try {
+      const assistant = (await postJson(`${doomed.baseURL}/assistants`, { model: 'gpt-4o' })).json as { id: string };
+      model.script({ text: answer, chunkSize: 4, chunkDelayMs: 300 });
+      const running = startCli(['threads', 'create-and-run', '--assistant-id', assistant.id, '--message', '{role: user, content: Go}', '--stream'], { env: { SPOOL_BASE_URL: doomed.baseURL } });
+      const first = await running.firstOutput;
+      await doomed.stop('SIGKILL');
+      const result = await running.done;
+      assert.equal(result.code, 3);
+      assert.ok(result.stdout.startsWith(first) && answer.startsWith(result.stdout.trimEnd()), `part of the answer, got ${JSON.stringify(result.stdout)}`);
+      assert.ok(result.stdout.endsWith('\n'), 'the line is ended before the error');
+      assert.match(result.stderr, new RegExp(`^spool: lost the connection to ${doomed.baseURL.replaceAll('.', '\\.')}/threads/runs: .+\n$`));
+    } finally {
+      await doomed.stop();
+    }
+  });
+
   test('errors before the run starts: the server\'s message and exit 1; --stream with --wait is a usage error', async () => {
     const noAssistant = await runCli(['threads', 'create-and-run', '--stream'], { env });
     assert.equal(noAssistant.code, 1);
