@@ -161,6 +161,10 @@ describe('the runs panel, desktop width', () => {
     assert.equal(await page.locator('.fact', { has: page.locator('dt', { hasText: 'Written by run' }) }).locator('dd').textContent(), toolRun.id);
     await page.getByRole('link', { name: `← Thread ${threadId}` }).click();
     await page.getByRole('heading', { level: 1, name: `Thread ${threadId}` }).waitFor();
+
+    await page.goto(`${spool.url}/#/threads/${threadId}/messages/msg_gone`);
+    await page.getByRole('heading', { level: 1, name: 'Message not found' }).waitFor();
+    assert.equal(await page.getByRole('alert').textContent(), "No message found with id 'msg_gone'.");
   });
 
   test('older runs load on request, twenty at a time, until there are no more', async () => {
