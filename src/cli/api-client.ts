@@ -1,10 +1,17 @@
 // The CLI's client of Spool's HTTP API: fetch with the key and the beta header, OpenAI's error
-// envelope turned into an ApiCallError, and lists followed page by page.
+// envelope turned into an ApiCallError, lists followed page by page, and event streams read as
+// they arrive.
 import { ApiCallError, NetworkError } from './cli-errors.js';
 import { isJsonObject, type Json, type JsonObject } from './flag-values.js';
 import { spoolVersion } from './version.js';
 
 export type Query = Array<[string, string]>;
+
+/** One server-sent event: its name and its data, parsed (or the string '[DONE]' that ends a stream). */
+export interface StreamEvent {
+  event: string;
+  data: Json;
+}
 
 export interface ListPage {
   object: 'list';
@@ -37,6 +44,60 @@ function errorFrom(status: number, body: Json | undefined, text: string): ApiCal
   return new ApiCallError(status, `unexpected response: ${snippet(text)}`);
 }
 
+function parseJson(text: string): Json | undefined {
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Frame {
+  event: string;
+  data: string;
+}
+
+/** Cuts server-sent event text, as it comes in pieces, into frames (`event:` and `data:` lines up to a blank line). */
+class FrameReader {
+  private partial = '';
+  private event = '';
+  private data: string[] = [];
+
+  push(text: string): Frame[] {
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    const frames: Frame[] = [];
+    for (const raw of lines) {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line === '') {
+        if (this.data.length > 0) frames.push({ event: this.event || 'message', data: this.data.join('\n') });
+        this.event = '';
+        this.data = [];
+        continue;
+      }
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') this.event = value;
+      else if (field === 'data') this.data.push(value);
+    }
+    return frames;
+  }
+}
+
+/** A frame as an event; an `error` event is the error it carries. */
+function eventOf(frame: Frame, status: number): StreamEvent {
+  const data = frame.data === '[DONE]' ? '[DONE]' : parseJson(frame.data);
+  if (data === undefined) throw new ApiCallError(status, `the event stream sent data that is not JSON: ${snippet(frame.data)}`);
+  if (frame.event === 'error') {
+    const error = isJsonObject(data) && isJsonObject(data.error) ? data.error : data;
+    const message = isJsonObject(error) && typeof error.message === 'string' ? error.message : `the event stream sent an error: ${snippet(frame.data)}`;
+    const field = (name: string) => (isJsonObject(error) && typeof error[name] === 'string' ? error[name] : null);
+    throw new ApiCallError(status, message, field('type'), field('code'));
+  }
+  return { event: frame.event, data };
+}
+
 export class ApiClient {
   constructor(
     /** e.g. http://127.0.0.1:8080/v1, without a trailing slash */
@@ -45,29 +106,72 @@ export class ApiClient {
   ) {}
 
   async request(method: 'GET' | 'POST' | 'DELETE', path: string, options: { query?: Query; body?: JsonObject } = {}): Promise<JsonObject> {
-    const url = new URL(`${this.baseUrl}${path}`);
-    for (const [name, value] of options.query ?? []) url.searchParams.append(name, value);
-    const headers: Record<string, string> = { accept: 'application/json', 'openai-beta': 'assistants=v2', 'user-agent': `spool-cli/${spoolVersion}` };
-    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
-    if (options.body) headers['content-type'] = 'application/json';
-    let status: number;
+    return (await this.exchange(method, path, options)).body;
+  }
+
+  /** A request whose answer's headers matter too (`openai-poll-after-ms`). */
+  async exchange(method: 'GET' | 'POST' | 'DELETE', path: string, options: { query?: Query; body?: JsonObject } = {}): Promise<{ body: JsonObject; headers: Headers }> {
+    const url = this.url(path, options.query);
+    let response: Response;
     let text: string;
     try {
-      const response = await fetch(url, { method, headers, ...(options.body ? { body: JSON.stringify(options.body) } : {}) });
-      status = response.status;
+      response = await fetch(url, { method, headers: this.headers('application/json', options.body !== undefined), ...(options.body ? { body: JSON.stringify(options.body) } : {}) });
       text = await response.text();
     } catch (error) {
       throw new NetworkError(url.href, reasonOf(error));
     }
-    let body: Json | undefined;
+    const body = parseJson(text);
+    if (!response.ok) throw errorFrom(response.status, body, text);
+    if (!isJsonObject(body)) throw new ApiCallError(response.status, `expected a JSON object, got: ${snippet(text)}`);
+    return { body, headers: response.headers };
+  }
+
+  /**
+   * POSTs `body` and yields the server-sent events of the answer as each one arrives, up to and
+   * including `[DONE]`. An error before the stream starts is the server's error envelope.
+   */
+  async *events(path: string, body: JsonObject): AsyncGenerator<StreamEvent> {
+    const url = this.url(path);
+    let response: Response;
     try {
-      body = JSON.parse(text) as Json;
-    } catch {
-      body = undefined;
+      response = await fetch(url, { method: 'POST', headers: this.headers('text/event-stream', true), body: JSON.stringify(body) });
+    } catch (error) {
+      throw new NetworkError(url.href, reasonOf(error));
     }
-    if (status < 200 || status >= 300) throw errorFrom(status, body, text);
-    if (!isJsonObject(body)) throw new ApiCallError(status, `expected a JSON object, got: ${snippet(text)}`);
-    return body;
+    if (!response.ok || !response.body) {
+      const text = await response.text().catch(() => '');
+      throw errorFrom(response.status, parseJson(text), text);
+    }
+    if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+      throw new ApiCallError(response.status, `expected an event stream, got: ${snippet(await response.text().catch(() => ''))}`);
+    }
+    const frames = new FrameReader();
+    try {
+      for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
+        for (const frame of frames.push(chunk)) {
+          const event = eventOf(frame, response.status);
+          yield event;
+          if (event.data === '[DONE]') return;
+        }
+      }
+    } catch (error) {
+      if (error instanceof ApiCallError) throw error;
+      throw new NetworkError(url.href, reasonOf(error), true);
+    }
+    throw new NetworkError(url.href, 'the event stream ended before its [DONE]', true);
+  }
+
+  private url(path: string, query: Query = []): URL {
+    const url = new URL(`${this.baseUrl}${path}`);
+    for (const [name, value] of query) url.searchParams.append(name, value);
+    return url;
+  }
+
+  private headers(accept: string, withBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = { accept, 'openai-beta': 'assistants=v2', 'user-agent': `spool-cli/${spoolVersion}` };
+    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
+    if (withBody) headers['content-type'] = 'application/json';
+    return headers;
   }
 
   async list(path: string, query: Query): Promise<ListPage> {

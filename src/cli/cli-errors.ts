@@ -18,15 +18,21 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** The server could not be reached at all. Exit code 3. */
+/** The server could not be reached at all, or the connection broke before the answer ended. Exit code 3. */
 export class NetworkError extends Error {
   constructor(
     readonly url: string,
     reason: string,
+    midway = false,
   ) {
-    super(`could not reach ${url}: ${reason}`);
+    super(`${midway ? 'lost the connection to' : 'could not reach'} ${url}: ${reason}`);
     this.name = 'NetworkError';
   }
+}
+
+/** A run the command started, or waited for, ended failed, cancelled or expired. Exit code 4. */
+export class RunEndedError extends Error {
+  override name = 'RunEndedError';
 }
 
 /** The line to print and the exit code for a client failure; undefined for anything else. */
@@ -34,5 +40,6 @@ export function describeFailure(error: unknown): { line: string; exitCode: numbe
   if (error instanceof ApiCallError) return { line: `HTTP ${error.status}: ${error.message}`, exitCode: 1 };
   if (error instanceof UsageError) return { line: error.message, exitCode: 2 };
   if (error instanceof NetworkError) return { line: error.message, exitCode: 3 };
+  if (error instanceof RunEndedError) return { line: error.message, exitCode: 4 };
   return undefined;
 }

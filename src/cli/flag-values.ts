@@ -82,3 +82,23 @@ export function contentValue(raw: string): Json {
   const quoted = /^\s*(".*"|'.*')\s*$/s.test(raw);
   return quoted && typeof parsed === 'string' ? parsed : raw;
 }
+
+/** A number such as 0.7, as OpenAI's CLI takes `--temperature`. */
+export function numberValue(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(`Expected a number such as 0.7, got '${raw}'.`);
+  return value;
+}
+
+/** A whole number such as 1024. */
+export function integerValue(raw: string): number {
+  const value = numberValue(raw);
+  if (!Number.isInteger(value)) throw new InvalidArgumentError(`Expected a whole number such as 1024, got '${raw}'.`);
+  return value;
+}
+
+/** true or false. */
+export function booleanValue(raw: string): boolean {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new InvalidArgumentError(`Expected true or false, got '${raw}'.`);
+}

@@ -5,10 +5,12 @@ import { ConfigError, resolveServeConfig, type ServeFlags } from '../config.js';
 import { isDatabaseUnavailable } from '../store/dialect.js';
 import { describeFailure } from './cli-errors.js';
 import { withGlobalClientOptions } from './client-options.js';
+import { assistantsCommand } from './assistants.js';
 import { completionCommand } from './completion.js';
 import { keysCommand } from './keys.js';
 import { messagesCommand } from './messages.js';
 import { migrateCommand } from './migrate.js';
+import { runsCommand } from './runs.js';
 import { threadsCommand } from './threads.js';
 import { exportCommand, importCommand } from './transfer.js';
 import { spoolVersion } from './version.js';
@@ -54,6 +56,8 @@ program.addCommand(importCommand());
 program.commandsGroup('Client commands (over the HTTP API):');
 program.addCommand(threadsCommand());
 program.addCommand(messagesCommand());
+program.addCommand(assistantsCommand());
+program.addCommand(runsCommand());
 program.commandsGroup('Other:');
 program.addCommand(completionCommand());
 program.helpCommand(true);
@@ -63,7 +67,8 @@ program.addHelpText(
 The client commands read SPOOL_BASE_URL (or OPENAI_BASE_URL; default http://127.0.0.1:8080/v1)
 and SPOOL_API_KEY (or OPENAI_API_KEY). They print the JSON object the server answered, and on
 failure its message on stderr with exit code 1; 2 is a usage error, 3 a server that cannot be
-reached. As in OpenAI's CLI, --base-url and --api-key may also come before the command.
+reached, 4 a run that ended failed, cancelled or expired. As in OpenAI's CLI, --base-url and
+--api-key may also come before the command.
 Run 'spool <command> --help' for a command's options.`,
 );
 

@@ -1,10 +1,11 @@
 // `spool messages create|list|retrieve|update|delete`: a thread's messages over the HTTP API, with
 // the flags of OpenAI's `openai beta:threads:messages` CLI.
 import { Command, Option } from 'commander';
+import { threadPath } from './api-paths.js';
 import { type ClientFlags, clientFor, type ListFlags, listQuery, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
 import { contentValue, objectValue, yamlValue } from './flag-values.js';
 import { RequestBody } from './request-body.js';
-import { metadataHelp, threadIdOption, threadPath } from './threads.js';
+import { metadataHelp, threadIdOption } from './threads.js';
 
 const messageIdOption = { flag: 'message-id', description: 'the message (msg_...)' };
 

@@ -1,5 +1,5 @@
 // What a command prints on stdout: the JSON object, indented on a terminal and on one line when
-// piped, or JSON lines (a list's items one per line) with --format jsonl.
+// piped, or JSON lines (a list's items one per line) with --format jsonl; or text as it streams.
 import type { ListPage } from './api-client.js';
 
 export const outputFormats = ['json', 'jsonl'] as const;
@@ -14,6 +14,11 @@ export class Printer {
   object(value: unknown): void {
     const indent = this.format === 'json' && this.terminal ? 2 : undefined;
     process.stdout.write(`${JSON.stringify(value, null, indent)}\n`);
+  }
+
+  /** Text as it comes, written at once (stdout on a pipe or terminal is not buffered on Linux). */
+  text(chunk: string): void {
+    process.stdout.write(chunk);
   }
 
   /** One page, or with jsonl each item as it arrives: lists may be long. */

@@ -1,12 +1,27 @@
 // A request body built from flags in the order they were typed, with OpenAI's CLI rules: a repeated
 // list flag adds an item, an inner flag (`--message.role`) fills that field of the last item or
-// starts a new one, and a YAML or JSON body piped on stdin is the base the flags override.
+// starts a new one, and a YAML or JSON body piped on stdin is the base the flags override. A key
+// may be a dotted path (`thread.messages`) into objects the flags create on the way.
 import { fstatSync, readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './cli-errors.js';
 import { expandReferences, isJsonObject, type Json, type JsonObject, parseYaml } from './flag-values.js';
 
 type Step = (body: JsonObject) => void;
+
+/** The object holding the last name of a dotted `path` (made, or copied, on the way) and that name. */
+function slot(body: JsonObject, path: string): [JsonObject, string] {
+  const names = path.split('.');
+  const last = names.pop() ?? path;
+  let holder = body;
+  for (const name of names) {
+    const next = holder[name];
+    const object: JsonObject = isJsonObject(next) ? { ...next } : {};
+    holder[name] = object;
+    holder = object;
+  }
+  return [holder, last];
+}
 
 export class RequestBody {
   private readonly steps: Step[] = [];
@@ -16,15 +31,17 @@ export class RequestBody {
   /** `--name <value>` sets `key` (the last one wins). */
   field(flags: string, key: string, description: string, parse: (raw: string) => Json): this {
     return this.option(flags, description, parse, (body, value) => {
-      body[key] = value;
+      const [holder, name] = slot(body, key);
+      holder[name] = value;
     });
   }
 
   /** `--name <value>`, repeatable: each one adds an item to the list `key` (a list adds its items). */
   item(flags: string, key: string, description: string, parse: (raw: string) => Json): this {
     return this.option(flags, description, parse, (body, value) => {
-      const list = body[key];
-      body[key] = [...(Array.isArray(list) ? list : []), ...(Array.isArray(value) ? value : [value])];
+      const [holder, name] = slot(body, key);
+      const list = holder[name];
+      holder[name] = [...(Array.isArray(list) ? list : []), ...(Array.isArray(value) ? value : [value])];
     });
   }
 
@@ -34,9 +51,10 @@ export class RequestBody {
    */
   inner(flags: string, key: string, field: string, shape: 'list' | 'object', description: string, parse: (raw: string) => Json): this {
     return this.option(flags, description, parse, (body, value) => {
-      const current = body[key];
+      const [holder, name] = slot(body, key);
+      const current = holder[name];
       if (shape === 'object') {
-        body[key] = { ...(isJsonObject(current) ? current : {}), [field]: value };
+        holder[name] = { ...(isJsonObject(current) ? current : {}), [field]: value };
         return;
       }
       const list = Array.isArray(current) ? [...current] : [];
@@ -44,7 +62,7 @@ export class RequestBody {
       if (last === null) list[list.length - 1] = { [field]: value };
       else if (isJsonObject(last) && !(field in last)) list[list.length - 1] = { ...last, [field]: value };
       else list.push({ [field]: value });
-      body[key] = list;
+      holder[name] = list;
     });
   }
 

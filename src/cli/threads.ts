@@ -1,23 +1,15 @@
-// `spool threads create|retrieve|update|delete|list`: threads over the HTTP API, with the flags of
-// OpenAI's `openai beta:threads` CLI, plus `list`, which uses Spool's GET /v1/threads.
+// `spool threads create|retrieve|update|delete|list|create-and-run`: threads over the HTTP API, with
+// the flags of OpenAI's `openai beta:threads` CLI, plus `list`, which uses Spool's GET /v1/threads.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type ClientFlags, clientFor, type ListFlags, listQuery, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
+import { threadPath } from './api-paths.js';
+import { withToolResources } from './body-flags.js';
+import { createAndRunCommand } from './create-and-run.js';
 import { contentValue, objectValue, yamlValue } from './flag-values.js';
 import { RequestBody } from './request-body.js';
 
 export const threadIdOption = { flag: 'thread-id', description: 'the thread (thread_...)' };
 export const metadataHelp = "metadata as a YAML or JSON object, e.g. '{team: support}'; null clears it";
-
-export function threadPath(id: string): string {
-  return `/threads/${encodeURIComponent(id)}`;
-}
-
-function withToolResources(body: RequestBody): RequestBody {
-  return body
-    .field('--tool-resources <yaml>', 'tool_resources', "resources for the tools, e.g. '{code_interpreter: {file_ids: [file-abc]}}'", objectValue)
-    .inner('--tool-resources.code-interpreter <yaml>', 'tool_resources', 'code_interpreter', 'object', "just tool_resources.code_interpreter, e.g. '{file_ids: [file-abc]}'", objectValue)
-    .inner('--tool-resources.file-search <yaml>', 'tool_resources', 'file_search', 'object', "just tool_resources.file_search, e.g. '{vector_store_ids: [vs_abc]}'", objectValue);
-}
 
 function createCommand(): Command {
   const command = new Command('create').description('Create a thread, with its first messages if given.');
@@ -113,10 +105,11 @@ Examples:
 
 export function threadsCommand(): Command {
   return new Command('threads')
-    .description('Create, retrieve, update, delete and list threads.')
+    .description('Create, retrieve, update, delete and list threads, or create one and run an assistant over it.')
     .addCommand(createCommand())
     .addCommand(retrieveCommand())
     .addCommand(updateCommand())
     .addCommand(deleteCommand())
-    .addCommand(listCommand());
+    .addCommand(listCommand())
+    .addCommand(createAndRunCommand());
 }

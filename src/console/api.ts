@@ -28,6 +28,56 @@ export interface Message {
   metadata: Record<string, string>;
 }
 
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export interface RunError {
+  code: string;
+  message: string;
+}
+
+export interface FunctionCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string; output?: string | null };
+}
+
+export type RunStatus = 'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
+
+export interface Run {
+  id: string;
+  object: 'thread.run';
+  created_at: number;
+  assistant_id: string;
+  thread_id: string;
+  status: RunStatus;
+  started_at: number | null;
+  completed_at: number | null;
+  required_action: { type: 'submit_tool_outputs'; submit_tool_outputs: { tool_calls: FunctionCall[] } } | null;
+  last_error: RunError | null;
+  model: string;
+  incomplete_details: { reason: string } | null;
+  usage: Usage | null;
+}
+
+/** A tool call of a step: a function call, or another tool's call, shown as it came. */
+export type StepToolCall = FunctionCall | { id: string; type: 'code_interpreter' | 'file_search' };
+
+export interface RunStep {
+  id: string;
+  object: 'thread.run.step';
+  created_at: number;
+  run_id: string;
+  type: 'message_creation' | 'tool_calls';
+  status: 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired';
+  last_error: RunError | null;
+  step_details: { type: 'message_creation'; message_creation: { message_id: string } } | { type: 'tool_calls'; tool_calls: StepToolCall[] };
+  usage: Usage | null;
+}
+
 export interface List<T> {
   object: 'list';
   data: T[];
@@ -100,5 +150,17 @@ export class Api {
 
   createMessage(threadId: string, body: MessageInput): Promise<Message> {
     return this.call('POST', `/threads/${encodeURIComponent(threadId)}/messages`, body);
+  }
+
+  getMessage(threadId: string, messageId: string): Promise<Message> {
+    return this.call('GET', `/threads/${encodeURIComponent(threadId)}/messages/${encodeURIComponent(messageId)}`);
+  }
+
+  listRuns(threadId: string, query: URLSearchParams): Promise<List<Run>> {
+    return this.call('GET', `/threads/${encodeURIComponent(threadId)}/runs?${query}`);
+  }
+
+  listSteps(threadId: string, runId: string, query: URLSearchParams): Promise<List<RunStep>> {
+    return this.call('GET', `/threads/${encodeURIComponent(threadId)}/runs/${encodeURIComponent(runId)}/steps?${query}`);
   }
 }

@@ -5,6 +5,7 @@ import type { Context, View } from './context.js';
 import { h, messageOf } from './dom.js';
 import { currentRoute, href, type Route } from './router.js';
 import { forgetKey, savedKey } from './session.js';
+import { messageView } from './views/message-view.js';
 import { signInView } from './views/sign-in.js';
 import { threadListView } from './views/thread-list.js';
 import { newThreadView } from './views/thread-new.js';
@@ -38,9 +39,10 @@ const context: Context = {
 };
 
 function viewFor(route: Route): View {
-  const [first, second] = route.segments;
+  const [first, second, third, fourth] = route.segments;
   if (first === 'sign-in') return signInView;
   if (first === 'threads' && second === 'new') return newThreadView;
+  if (first === 'threads' && second && third === 'messages' && fourth) return messageView;
   if (first === 'threads' && second) return threadView;
   return threadListView;
 }

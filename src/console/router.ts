@@ -1,5 +1,6 @@
-// Hash routes (#/threads, #/threads/new, #/threads/thread_abc?after=msg_x): a static page serves
-// every screen, and each screen's state, filters and page included, is in its address.
+// Hash routes (#/threads, #/threads/new, #/threads/thread_abc?after=msg_x,
+// #/threads/thread_abc/messages/msg_x): a static page serves every screen, and each screen's state,
+// filters and page included, is in its address.
 
 export interface Route {
   /** The path segments: ['threads', 'thread_abc']. */

@@ -12,6 +12,10 @@ interface Cached<T> {
 const keyCacheMs = 5_000;
 const keyCacheSize = 10_000;
 
+function bearerKey(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '')?.[1]?.trim();
+}
+
 export class Authenticator {
   private readonly owners = new Map<string, Cached<string>>();
   private keysConfigured: Cached<boolean> | undefined;
@@ -27,9 +31,18 @@ export class Authenticator {
     return value;
   }
 
+  /** The project for this header when it is known without a lookup (cached); otherwise undefined. */
+  knownProjectFor(authorization: string | undefined): string | undefined {
+    const now = Date.now();
+    if (!this.keysConfigured || this.keysConfigured.expiresAt <= now) return undefined;
+    if (!this.keysConfigured.value) return defaultProjectId;
+    const cached = this.owners.get(bearerKey(authorization) ?? '');
+    return cached && cached.expiresAt > now ? cached.value : undefined;
+  }
+
   /** The project the request acts for; throws OpenAI's 401 for a missing or unknown key. */
   async projectFor(authorization: string | undefined): Promise<string> {
-    const key = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '')?.[1]?.trim();
+    const key = bearerKey(authorization);
     if (!(await this.required())) return defaultProjectId;
     if (!key) throw missingApiKey();
     const now = Date.now();

@@ -14,11 +14,11 @@ describe('help', () => {
     assert.equal(result.code, 0);
     assert.match(result.stdout, /^Usage: spool \[options\] \[command\]/);
     for (const heading of ['Server:', 'Client commands (over the HTTP API):', 'Other:']) assert.ok(result.stdout.includes(`\n${heading}\n`), heading);
-    for (const command of ['serve', 'migrate', 'keys', 'threads', 'messages', 'completion <shell>', 'help [command]']) {
+    for (const command of ['serve', 'migrate', 'keys', 'threads', 'messages', 'assistants', 'runs', 'completion <shell>', 'help [command]']) {
       assert.match(result.stdout, new RegExp(`\\n  ${command.replace(/[[\]<>]/g, '\\$&')}\\s`), command);
     }
     assert.match(result.stdout, /SPOOL_BASE_URL/);
-    assert.match(result.stdout, /exit code 1; 2 is a usage error, 3 a server that cannot be\s+reached/);
+    assert.match(result.stdout, /exit code 1; 2 is a usage error, 3 a server that cannot be\s+reached, 4 a run that ended failed, cancelled or expired/);
   });
 
   test('spool threads create --help groups its options and shows examples', async () => {
@@ -33,7 +33,7 @@ describe('help', () => {
   });
 
   test('every command has help, and `spool help <command>` is the same page', async () => {
-    for (const args of [['threads'], ['messages'], ['messages', 'list'], ['keys', 'create'], ['completion']]) {
+    for (const args of [['threads'], ['messages'], ['messages', 'list'], ['assistants', 'create'], ['threads', 'create-and-run'], ['runs', 'steps', 'retrieve'], ['keys', 'create'], ['completion']]) {
       const flag = await runCli([...args, '--help']);
       assert.equal(flag.code, 0, args.join(' '));
       assert.match(flag.stdout, new RegExp(`^Usage: spool ${args.join(' ')}`));
@@ -85,7 +85,13 @@ describe('spool completion', () => {
     assert.equal(generated.code, 0, generated.stderr);
     const script = generated.stdout;
     assert.deepEqual(completeInBash(script, 'spool th'), ['threads']);
-    assert.deepEqual(completeInBash(script, 'spool threads '), ['create', 'retrieve', 'update', 'delete', 'list']);
+    assert.deepEqual(completeInBash(script, 'spool threads '), ['create', 'retrieve', 'update', 'delete', 'list', 'create-and-run']);
+    assert.deepEqual(completeInBash(script, 'spool as'), ['assistants']);
+    assert.deepEqual(completeInBash(script, 'spool runs '), ['create', 'list', 'retrieve', 'update', 'cancel', 'submit-tool-outputs', 'steps']);
+    assert.deepEqual(completeInBash(script, 'spool runs steps '), ['list', 'retrieve']);
+    assert.deepEqual(completeInBash(script, 'spool threads create-and-run --st'), ['--stream']);
+    assert.deepEqual(completeInBash(script, 'spool runs submit-tool-outputs --tool-output.'), ['--tool-output.tool-call-id', '--tool-output.output']);
+    assert.deepEqual(completeInBash(script, 'spool threads create-and-run --stream --format '), ['json', 'jsonl']);
     assert.deepEqual(completeInBash(script, 'spool messages cr'), ['create']);
     assert.deepEqual(completeInBash(script, 'spool threads create --message.'), ['--message.role', '--message.content', '--message.attachments', '--message.metadata']);
     assert.deepEqual(completeInBash(script, 'spool threads list --order '), ['asc', 'desc']);
@@ -101,7 +107,9 @@ describe('spool completion', () => {
     assert.equal(generated.code, 0, generated.stderr);
     const script = generated.stdout;
     assert.match(script, /^#compdef spool\n/);
-    assert.ok(completeInZsh(script, 'spool ').includes('threads:Create, retrieve, update, delete and list threads.'));
+    assert.ok(completeInZsh(script, 'spool ').includes('threads:Create, retrieve, update, delete and list threads, or create one and run an assistant over it.'));
+    assert.ok(completeInZsh(script, 'spool ').includes('assistants:Create, retrieve, update, delete and list assistants.'));
+    assert.ok(completeInZsh(script, 'spool threads create-and-run --').includes("--wait:poll until the run completes, fails or needs tool outputs, then print it"));
     assert.deepEqual(
       completeInZsh(script, 'spool messages ').map((line) => line.split(':')[0]),
       ['create', 'list', 'retrieve', 'update', 'delete'],

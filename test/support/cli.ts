@@ -48,6 +48,30 @@ function shellQuote(word: string): string {
   return `'${word.replaceAll("'", "'\\''")}'`;
 }
 
+export interface RunningCli {
+  /** The first piece of stdout, as soon as it arrives (rejects if the command ends without any). */
+  firstOutput: Promise<string>;
+  /** Whether the command has ended. */
+  exited(): boolean;
+  done: Promise<CliResult>;
+}
+
+/** Starts `spool <args>` and lets the test watch its stdout arrive, piece by piece, while it runs. */
+export function startCli(args: string[], options: CliOptions = {}): RunningCli {
+  const child = spawn(process.execPath, [spoolBin, ...args], { env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
+  let ended = false;
+  const done = collect(child).finally(() => {
+    ended = true;
+  });
+  const firstOutput = new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+    void done.then((result) => reject(new Error(`no output before the command ended (exit ${result.code}): ${result.stderr}`)));
+  });
+  // Nobody may await firstOutput; its rejection after a resolution is a no-op anyway.
+  firstOutput.catch(() => undefined);
+  return { firstOutput, exited: () => ended, done };
+}
+
 /** `printf '%s' <input> | spool <args>`: stdin is a real pipe, as in a shell. */
 export function pipeIntoCli(input: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const command = `printf '%s' ${shellQuote(input)} | ${shellQuote(process.execPath)} ${[spoolBin, ...args].map(shellQuote).join(' ')}`;

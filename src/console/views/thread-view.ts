@@ -1,6 +1,7 @@
 // One thread: its metadata (editable), its messages fifty to a page in the order they were written,
-// a form to add one, and deletion behind a confirmation. Each part is a panel of its own.
-import { ApiError, type List, type Message, type Thread } from '../api.js';
+// its runs and their steps, a form to add a message, and deletion behind a confirmation. Each part
+// is a panel of its own.
+import { ApiError, type List, type Message, type Run, type Thread } from '../api.js';
 import type { Context, View } from '../context.js';
 import { alertRegion, h, messageOf, metadataChips, showAlert, timeElement } from '../dom.js';
 import { href, type Route } from '../router.js';
@@ -9,6 +10,7 @@ import { messageArticle } from './message-content.js';
 import { messageFields } from './message-form.js';
 import { metadataEditor } from './metadata-editor.js';
 import { pageMode, pageQuery, pager } from './pager.js';
+import { runsPanel, runsPerPage } from './runs-panel.js';
 
 export const messagesPerPage = 50;
 
@@ -17,6 +19,7 @@ interface ThreadPage {
   messages: List<Message>;
   /** The messages in the order shown: oldest first. */
   shown: Message[];
+  runs: List<Run>;
   route: Route;
   context: Context;
 }
@@ -165,9 +168,12 @@ export const threadView: View = async (route, context) => {
     if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400)) throw error;
     return h('section', { class: 'view' }, h('h1', { tabindex: -1 }, 'Thread not found'), h('p', { role: 'alert' }, error.message), h('a', { href: href(['threads']) }, 'All threads'));
   }
-  const messages = await context.api.listMessages(thread.id, pageQuery(route.params, 'asc', messagesPerPage));
+  const [messages, runs] = await Promise.all([
+    context.api.listMessages(thread.id, pageQuery(route.params, 'asc', messagesPerPage)),
+    context.api.listRuns(thread.id, new URLSearchParams({ order: 'desc', limit: String(runsPerPage) })),
+  ]);
   const shown = pageMode(route.params) === 'last' ? [...messages.data].reverse() : messages.data;
-  const page: ThreadPage = { thread, messages, shown, route, context };
+  const page: ThreadPage = { thread, messages, shown, runs, route, context };
   return h(
     'section',
     { class: 'view' },
@@ -177,6 +183,7 @@ export const threadView: View = async (route, context) => {
     metadataPanel(page),
     toolResourcesPanel(page),
     messagesPanel(page),
+    runsPanel(thread.id, runs, context),
     addMessagePanel(page),
     deletePanel(page),
   );
