@@ -110,7 +110,7 @@ export class RunWorker {
     this.polling = true;
     try {
       while (!this.stopping && this.executions.size < this.options.maxConcurrent) {
-        const claimed = await this.store.runs.claimQueuedRun(this.owner, Date.now(), this.options.leaseMs);
+        const claimed = await this.store.transaction((_repo, runs) => runs.claimQueuedRun(this.owner, Date.now(), this.options.leaseMs));
         if (!claimed) break;
         void this.executeNow(claimed.projectId, claimed.run, discardEvents);
       }

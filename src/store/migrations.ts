@@ -8,10 +8,12 @@ import type { Database } from './schema.js';
 export type { DialectName };
 
 function migrations(dialect: DialectName): Record<string, Migration> {
-  // The internal sequence that orders every list: a 64-bit identity on PostgreSQL, the rowid on SQLite.
+  // The internal sequence that orders every list: a 64-bit identity on PostgreSQL; on SQLite the
+  // rowid, which takes max + 1 for each new row, so it only grows among the rows that exist
+  // (AUTOINCREMENT would also never reuse a deleted maximum, which ordering does not need, and
+  // costs a write to sqlite_sequence on every insert).
   const sequenceType = dialect === 'postgres' ? 'bigserial' : 'integer';
-  const sequenceColumn = (column: ColumnDefinitionBuilder) =>
-    dialect === 'postgres' ? column.primaryKey() : column.primaryKey().autoIncrement();
+  const sequenceColumn = (column: ColumnDefinitionBuilder) => column.primaryKey();
   return {
     '0001_threads_and_messages': {
       async up(db: Kysely<unknown>) {

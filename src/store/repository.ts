@@ -8,6 +8,7 @@ import type { Thread } from '../domain/thread.js';
 import type { ToolResources } from '../domain/tool-resources.js';
 import { type DialectName, forUpdate, plannerPicksRarestPair } from './dialect.js';
 import { type Cursor, fetchPage, unknownCursor } from './paging.js';
+import { precompiled } from './precompiled.js';
 import type { Database, MessagesTable, ThreadsTable } from './schema.js';
 
 export interface ThreadFilter {
@@ -54,6 +55,65 @@ function cursorFrom(row: { created_at: number; seq: number } | undefined): Curso
   return row ? { created_at: Number(row.created_at), seq: Number(row.seq) } : undefined;
 }
 
+// The queries on every request's path, compiled once (see precompiled.ts).
+const queries = {
+  insertThread: precompiled((db, _dialect, id: string, projectId: string, createdAt: number, metadata: string, toolResources: string) =>
+    db.insertInto('threads').values({ id, project_id: projectId, created_at: createdAt, metadata, tool_resources: toolResources }).returning('seq'),
+  ),
+  insertThreadMetadataPair: precompiled((db, _dialect, projectId: string, threadSeq: number, key: string, value: string, createdAt: number) =>
+    db.insertInto('thread_metadata').values({ project_id: projectId, thread_seq: threadSeq, key, value, created_at: createdAt }),
+  ),
+  selectThread: precompiled((db, _dialect, id: string, projectId: string) => db.selectFrom('threads').selectAll().where('id', '=', id).where('project_id', '=', projectId)),
+  selectThreadForUpdate: precompiled((db, dialect, id: string, projectId: string) =>
+    forUpdate(db.selectFrom('threads').selectAll().where('id', '=', id).where('project_id', '=', projectId), dialect),
+  ),
+  updateThread: precompiled((db, _dialect, seq: number, metadata: string, toolResources: string) =>
+    db.updateTable('threads').set({ metadata, tool_resources: toolResources }).where('seq', '=', seq),
+  ),
+  deleteThreadMetadata: precompiled((db, _dialect, threadSeq: number) => db.deleteFrom('thread_metadata').where('thread_seq', '=', threadSeq)),
+  deleteThread: precompiled((db, _dialect, id: string, projectId: string) => db.deleteFrom('threads').where('id', '=', id).where('project_id', '=', projectId).returning('seq')),
+  deleteMessagesOfThread: precompiled((db, _dialect, threadId: string, projectId: string) => db.deleteFrom('messages').where('thread_id', '=', threadId).where('project_id', '=', projectId)),
+  insertMessage: precompiled(
+    (
+      db,
+      _dialect,
+      id: string,
+      projectId: string,
+      threadId: string,
+      createdAt: number,
+      role: string,
+      status: string,
+      content: string,
+      attachments: string,
+      metadata: string,
+      assistantId: string | null,
+      runId: string | null,
+      completedAt: number | null,
+      incompleteAt: number | null,
+      incompleteDetails: string | null,
+    ) =>
+      db.insertInto('messages').values({
+        id,
+        project_id: projectId,
+        thread_id: threadId,
+        created_at: createdAt,
+        role,
+        status,
+        content,
+        attachments,
+        metadata,
+        assistant_id: assistantId,
+        run_id: runId,
+        completed_at: completedAt,
+        incomplete_at: incompleteAt,
+        incomplete_details: incompleteDetails,
+      }),
+  ),
+  selectMessage: precompiled((db, _dialect, id: string, threadId: string, projectId: string) =>
+    db.selectFrom('messages').selectAll().where('id', '=', id).where('thread_id', '=', threadId).where('project_id', '=', projectId),
+  ),
+};
+
 export class Repository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -63,27 +123,18 @@ export class Repository {
   // Threads
 
   async insertThread(projectId: string, thread: Thread): Promise<void> {
-    const { seq } = await this.db
-      .insertInto('threads')
-      .values({
-        id: thread.id,
-        project_id: projectId,
-        created_at: thread.created_at,
-        metadata: JSON.stringify(thread.metadata),
-        tool_resources: JSON.stringify(thread.tool_resources),
-      })
-      .returning('seq')
-      .executeTakeFirstOrThrow();
+    const inserted = await queries.insertThread(this.db, this.dialect, thread.id, projectId, thread.created_at, JSON.stringify(thread.metadata), JSON.stringify(thread.tool_resources));
+    const seq = inserted.rows[0]?.seq;
+    if (seq === undefined) throw new Error('insert into threads returned no seq');
     await this.insertThreadMetadata(projectId, Number(seq), thread.created_at, thread.metadata);
   }
 
   private async insertThreadMetadata(projectId: string, threadSeq: number, createdAt: number, metadata: MetadataMap): Promise<void> {
-    const rows = Object.entries(metadata).map(([key, value]) => ({ project_id: projectId, thread_seq: threadSeq, key, value, created_at: createdAt }));
-    if (rows.length > 0) await this.db.insertInto('thread_metadata').values(rows).execute();
+    for (const [key, value] of Object.entries(metadata)) await queries.insertThreadMetadataPair(this.db, this.dialect, projectId, threadSeq, key, value, createdAt);
   }
 
   async getThread(projectId: string, id: string): Promise<Thread | undefined> {
-    const row = await this.db.selectFrom('threads').selectAll().where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
+    const row = (await queries.selectThread(this.db, this.dialect, id, projectId)).rows[0];
     return row ? threadFromRow(row) : undefined;
   }
 
@@ -96,8 +147,8 @@ export class Repository {
     return row ? threadFromRow(row) : undefined;
   }
 
-  private selectThreadForUpdate(projectId: string, id: string): Promise<Selectable<ThreadsTable> | undefined> {
-    return forUpdate(this.db.selectFrom('threads').selectAll().where('id', '=', id).where('project_id', '=', projectId), this.dialect).executeTakeFirst();
+  private async selectThreadForUpdate(projectId: string, id: string): Promise<Selectable<ThreadsTable> | undefined> {
+    return (await queries.selectThreadForUpdate(this.db, this.dialect, id, projectId)).rows[0];
   }
 
   async updateThread(projectId: string, id: string, changes: { metadata?: MetadataMap | undefined; tool_resources?: ToolResources | undefined }): Promise<Thread | undefined> {
@@ -106,24 +157,20 @@ export class Repository {
     const thread = threadFromRow(row);
     if (changes.metadata !== undefined) {
       thread.metadata = changes.metadata;
-      await this.db.deleteFrom('thread_metadata').where('thread_seq', '=', row.seq).execute();
+      await queries.deleteThreadMetadata(this.db, this.dialect, row.seq);
       await this.insertThreadMetadata(projectId, Number(row.seq), thread.created_at, thread.metadata);
     }
     if (changes.tool_resources !== undefined) thread.tool_resources = changes.tool_resources;
-    await this.db
-      .updateTable('threads')
-      .set({ metadata: JSON.stringify(thread.metadata), tool_resources: JSON.stringify(thread.tool_resources) })
-      .where('seq', '=', row.seq)
-      .execute();
+    await queries.updateThread(this.db, this.dialect, row.seq, JSON.stringify(thread.metadata), JSON.stringify(thread.tool_resources));
     return thread;
   }
 
   /** Deletes the thread with its messages and metadata rows; false when there was no such thread. */
   async deleteThread(projectId: string, id: string): Promise<boolean> {
-    const deleted = await this.db.deleteFrom('threads').where('id', '=', id).where('project_id', '=', projectId).returning('seq').executeTakeFirst();
+    const deleted = (await queries.deleteThread(this.db, this.dialect, id, projectId)).rows[0];
     if (!deleted) return false;
-    await this.db.deleteFrom('thread_metadata').where('thread_seq', '=', deleted.seq).execute();
-    await this.db.deleteFrom('messages').where('thread_id', '=', id).where('project_id', '=', projectId).execute();
+    await queries.deleteThreadMetadata(this.db, this.dialect, deleted.seq);
+    await queries.deleteMessagesOfThread(this.db, this.dialect, id, projectId);
     return true;
   }
 
@@ -195,35 +242,28 @@ export class Repository {
   // Messages
 
   async insertMessage(projectId: string, message: Message): Promise<void> {
-    await this.db
-      .insertInto('messages')
-      .values({
-        id: message.id,
-        project_id: projectId,
-        thread_id: message.thread_id,
-        created_at: message.created_at,
-        role: message.role,
-        status: message.status,
-        content: JSON.stringify(message.content),
-        attachments: JSON.stringify(message.attachments),
-        metadata: JSON.stringify(message.metadata),
-        assistant_id: message.assistant_id,
-        run_id: message.run_id,
-        completed_at: message.completed_at,
-        incomplete_at: message.incomplete_at,
-        incomplete_details: message.incomplete_details === null ? null : JSON.stringify(message.incomplete_details),
-      })
-      .execute();
+    await queries.insertMessage(
+      this.db,
+      this.dialect,
+      message.id,
+      projectId,
+      message.thread_id,
+      message.created_at,
+      message.role,
+      message.status,
+      JSON.stringify(message.content),
+      JSON.stringify(message.attachments),
+      JSON.stringify(message.metadata),
+      message.assistant_id,
+      message.run_id,
+      message.completed_at,
+      message.incomplete_at,
+      message.incomplete_details === null ? null : JSON.stringify(message.incomplete_details),
+    );
   }
 
   async getMessage(projectId: string, threadId: string, id: string): Promise<Message | undefined> {
-    const row = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('id', '=', id)
-      .where('thread_id', '=', threadId)
-      .where('project_id', '=', projectId)
-      .executeTakeFirst();
+    const row = (await queries.selectMessage(this.db, this.dialect, id, threadId, projectId)).rows[0];
     return row ? messageFromRow(row) : undefined;
   }
 

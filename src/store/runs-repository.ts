@@ -5,8 +5,9 @@ import type { Assistant } from '../domain/assistant.js';
 import type { ListParams, Page } from '../domain/pagination.js';
 import { activeRunStatuses, type Run } from '../domain/run.js';
 import type { RunStep } from '../domain/run-step.js';
-import { type DialectName, forUpdate } from './dialect.js';
+import { claimUnlocked, type DialectName, forUpdate } from './dialect.js';
 import { type Cursor, fetchPage, unknownCursor } from './paging.js';
+import { precompiled } from './precompiled.js';
 import type { Database } from './schema.js';
 
 export interface ClaimedRun {
@@ -15,6 +16,15 @@ export interface ClaimedRun {
 }
 
 const keys = { createdAt: 'created_at', seq: 'seq' };
+
+// The queries on every thread request's path, compiled once (see precompiled.ts).
+const queries = {
+  activeRun: precompiled((db, _dialect, threadId: string, projectId: string) =>
+    db.selectFrom('runs').select('data').where('thread_id', '=', threadId).where('project_id', '=', projectId).where('status', 'in', activeRunStatuses),
+  ),
+  deleteRunsOfThread: precompiled((db, _dialect, threadId: string, projectId: string) => db.deleteFrom('runs').where('thread_id', '=', threadId).where('project_id', '=', projectId).returning('id')),
+  deleteStepsOfThread: precompiled((db, _dialect, threadId: string, projectId: string) => db.deleteFrom('run_steps').where('thread_id', '=', threadId).where('project_id', '=', projectId)),
+};
 
 function cursorFrom(row: { created_at: number; seq: number } | undefined): Cursor | undefined {
   return row ? { created_at: Number(row.created_at), seq: Number(row.seq) } : undefined;
@@ -95,13 +105,7 @@ export class RunsRepository {
   }
 
   async activeRun(projectId: string, threadId: string): Promise<Run | undefined> {
-    const row = await this.db
-      .selectFrom('runs')
-      .select('data')
-      .where('thread_id', '=', threadId)
-      .where('project_id', '=', projectId)
-      .where('status', 'in', activeRunStatuses)
-      .executeTakeFirst();
+    const row = (await queries.activeRun(this.db, this.dialect, threadId, projectId)).rows[0];
     return row ? (JSON.parse(row.data) as Run) : undefined;
   }
 
@@ -133,23 +137,27 @@ export class RunsRepository {
   }
 
   async deleteRunsOfThread(projectId: string, threadId: string): Promise<void> {
-    await this.db.deleteFrom('run_steps').where('thread_id', '=', threadId).where('project_id', '=', projectId).execute();
-    await this.db.deleteFrom('runs').where('thread_id', '=', threadId).where('project_id', '=', projectId).execute();
+    // Steps exist only where runs do: most threads have none, and need one statement, not two.
+    const deleted = await queries.deleteRunsOfThread(this.db, this.dialect, threadId, projectId);
+    if (deleted.rows.length > 0) await queries.deleteStepsOfThread(this.db, this.dialect, threadId, projectId);
   }
 
   // Claims: a worker holds a run while it executes it, renewing its lease; a lapsed lease means
   // the worker died, and the run can be taken over.
 
-  /** Claims one queued run that nobody holds; undefined when there is none. */
+  /** Claims one queued run that nobody holds; undefined when there is none. Call it in a transaction. */
   async claimQueuedRun(owner: string, nowMs: number, leaseMs: number): Promise<ClaimedRun | undefined> {
-    const candidate = await this.db
-      .selectFrom('runs')
-      .select('id')
-      .where('status', '=', 'queued')
-      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', nowMs)]))
-      .orderBy('seq')
-      .limit(1)
-      .executeTakeFirst();
+    // Run inside a transaction: on PostgreSQL, replicas polling together each skip the run another holds.
+    const candidate = await claimUnlocked(
+      this.db
+        .selectFrom('runs')
+        .select('id')
+        .where('status', '=', 'queued')
+        .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', nowMs)]))
+        .orderBy('seq')
+        .limit(1),
+      this.dialect,
+    ).executeTakeFirst();
     return candidate ? this.claimRun(candidate.id, owner, nowMs, leaseMs) : undefined;
   }
 

@@ -103,7 +103,8 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
     const messages = newMessages(threadId, body.additional_messages ?? [], createdAt);
     try {
       return await answerQueuedRun(request, reply, body, async (repo, runs) => {
-        if (!(await repo.getThread(request.projectId, threadId))) throw notFound('thread', threadId);
+        // The thread's lock orders this run against messages created at the same moment on other replicas.
+        if (!(await repo.lockThread(request.projectId, threadId))) throw notFound('thread', threadId);
         const assistant = await runs.getAssistant(request.projectId, assistantId);
         if (!assistant) throw notFound('assistant', assistantId);
         const active = await runs.activeRun(request.projectId, threadId);
