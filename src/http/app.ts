@@ -1,6 +1,6 @@
 // The HTTP application: OpenAI's wire conventions (envelope, headers, pretty JSON, beta header,
 // auth) around the /v1 routes.
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { invalidUrl, methodNotAllowed, serviceUnavailable } from '../domain/errors.js';
 import type { RunWorker } from '../runs/run-worker.js';
@@ -24,12 +24,6 @@ export interface AppOptions {
   logger: FastifyBaseLogger;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    startedAt: bigint;
-  }
-}
-
 /** Routes by method, so that a known path with the wrong method gets 405 and an Allow header. */
 class RouteTable {
   private readonly routes: Array<{ pattern: RegExp; method: string }> = [];
@@ -44,6 +38,15 @@ class RouteTable {
   }
 }
 
+// Request ids: `req_` and 32 hex digits, as OpenAI's. Unique rather than secret: a random prefix per
+// process, then a counter (cheaper than 16 random bytes per request).
+const requestIdPrefix = randomBytes(8).toString('hex');
+let requestCounter = 0;
+function nextRequestId(): string {
+  requestCounter++;
+  return `req_${requestIdPrefix}${requestCounter.toString(16).padStart(16, '0')}`;
+}
+
 export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
@@ -51,7 +54,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     requestIdHeader: false,
-    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    genReqId: nextRequestId,
     routerOptions: { maxParamLength: 500 },
     // Draining is handled below, so that the 503 is in OpenAI's envelope.
     return503OnClosing: false,
@@ -65,7 +68,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerBodyParser(app, options.bodyLimitBytes);
   // OpenAI pretty-prints JSON bodies with a 2-space indent.
   app.setReplySerializer((payload) => JSON.stringify(payload, null, 2));
-  app.decorateRequest('startedAt', 0n);
   app.decorateRequest('projectId', '');
 
   // Once close() is called, requests in flight finish and new ones are told to go elsewhere (503,
@@ -74,16 +76,36 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.addHook('preClose', async () => {
     draining = true;
   });
-  // Hooks take callbacks rather than promises: they run on every request, and this is cheaper.
+  // Hooks take callbacks rather than promises, and there is one per stage: they run on every
+  // request, and this is cheaper. /v1 requests are also authenticated and checked here.
   app.addHook('onRequest', (request, reply, done) => {
-    request.startedAt = process.hrtime.bigint();
     reply.header('x-request-id', request.id);
     reply.header('openai-version', '2020-10-01');
     reply.header('access-control-expose-headers', 'X-Request-ID');
-    done(draining ? serviceUnavailable('The server is shutting down. Please retry your request.', 1) : undefined);
+    if (draining) {
+      done(serviceUnavailable('The server is shutting down. Please retry your request.', 1));
+      return;
+    }
+    if (!request.routeOptions.url?.startsWith('/v1/')) {
+      done();
+      return;
+    }
+    const authorized = (projectId: string) => {
+      request.projectId = projectId;
+      try {
+        checkBetaHeader(request.headers['openai-beta']);
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    };
+    // Most requests come with a key seen a moment ago: answer those without a promise.
+    const known = options.authenticator.knownProjectFor(request.headers.authorization);
+    if (known !== undefined) authorized(known);
+    else options.authenticator.projectFor(request.headers.authorization).then(authorized, done);
   });
-  app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('openai-processing-ms', String(Number((process.hrtime.bigint() - request.startedAt) / 1_000_000n)));
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    reply.header('openai-processing-ms', String(Math.round(reply.elapsedTime)));
     if (draining) reply.header('connection', 'close');
     done(null, payload);
   });
@@ -104,21 +126,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerConsole(app);
   app.register(
     async (v1) => {
-      v1.addHook('onRequest', (request, _reply, done) => {
-        const authorized = (projectId: string) => {
-          request.projectId = projectId;
-          try {
-            checkBetaHeader(request.headers['openai-beta']);
-            done();
-          } catch (error) {
-            done(error as Error);
-          }
-        };
-        // Most requests come with a key seen a moment ago: answer those without a promise.
-        const known = options.authenticator.knownProjectFor(request.headers.authorization);
-        if (known !== undefined) authorized(known);
-        else options.authenticator.projectFor(request.headers.authorization).then(authorized, done);
-      });
       threadRoutes(v1, options.store);
       messageRoutes(v1, options.store);
       assistantRoutes(v1, options.store);

@@ -18,7 +18,7 @@ export class SseWriter {
       connection: 'keep-alive',
       'x-request-id': request.id,
       'openai-version': '2020-10-01',
-      'openai-processing-ms': String(Number((process.hrtime.bigint() - request.startedAt) / 1_000_000n)),
+      'openai-processing-ms': String(Math.round(reply.elapsedTime)),
       'access-control-expose-headers': 'X-Request-ID',
     });
   }
