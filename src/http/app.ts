@@ -48,7 +48,10 @@ function nextRequestId(): string {
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
+  const logsRequests = ['trace', 'debug', 'info'].includes(options.logger.level);
   const app = Fastify({
+    // A child logger per request only when requests are logged (errors name their request id themselves).
+    childLoggerFactory: (logger, bindings, childOptions) => (logsRequests ? logger.child(bindings, childOptions) : logger),
     loggerInstance: options.logger,
     // One log line per request, written by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
@@ -86,7 +89,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
       done(serviceUnavailable('The server is shutting down. Please retry your request.', 1));
       return;
     }
-    if (!request.routeOptions.url?.startsWith('/v1/')) {
+    // (routeOptions would build an object on every call; is404 and the URL are plain reads.)
+    if (request.is404 || !request.url.startsWith('/v1/')) {
       done();
       return;
     }
@@ -109,7 +113,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (draining) reply.header('connection', 'close');
     done(null, payload);
   });
-  if (['trace', 'debug', 'info'].includes(options.logger.level)) {
+  if (logsRequests) {
     app.addHook('onResponse', (request, reply, done) => {
       request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
       done();

@@ -3,7 +3,8 @@
 import { deprecatedBetaV1, missingBetaHeader } from '../domain/errors.js';
 
 export function checkBetaHeader(header: string | string[] | undefined): void {
-  if (header === undefined) return;
+  // What nearly every client sends (the SDKs), and StackQL's nothing.
+  if (header === undefined || header === 'assistants=v2') return;
   const tokens = (Array.isArray(header) ? header.join(',') : header)
     .split(',')
     .map((token) => token.trim().toLowerCase().replaceAll(' ', ''))

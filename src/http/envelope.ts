@@ -40,7 +40,7 @@ export function sendError(error: ApiError, reply: FastifyReply): FastifyReply {
 export function errorHandler(bodyLimitBytes: number) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const apiError = toApiError(error, bodyLimitBytes);
-    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (apiError.status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
     return sendError(apiError, reply);
   };
 }
