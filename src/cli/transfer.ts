@@ -1,19 +1,25 @@
-// `spool export` and `spool import`: a project's threads and messages as JSON Lines, to back them
+// `spool export` and `spool import`: a project's assistants, threads, messages and runs as JSON Lines, to back them
 // up or to move them between SQLite and PostgreSQL.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { ImportFormatError } from '../domain/export-format.js';
+import { type ExportCounts, ImportFormatError } from '../domain/export-format.js';
 import { openStoreFor, type StoreFlags, withStoreOptions } from './store-options.js';
+
+/** The second line of the summary, when the project has assistants or runs. */
+function runsLine(counts: ExportCounts): string {
+  if (counts.assistants + counts.runs === 0) return '';
+  return `with ${counts.assistants} assistants, ${counts.runs} runs and ${counts.run_steps} run steps\n`;
+}
 
 async function writeAll(stream: Writable, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
 
 export function exportCommand(): Command {
-  return withStoreOptions(new Command('export').description("Write a project's threads and messages as JSON Lines (to stdout, or --output)."))
+  return withStoreOptions(new Command('export').description("Write a project's assistants, threads, messages and runs as JSON Lines (to stdout, or --output)."))
     .option('--project <name>', 'the project to export', 'default')
     .option('--output <file>', 'write to this file instead of stdout')
     .action(async (flags: StoreFlags & { project: string; output?: string }) => {
@@ -32,7 +38,7 @@ export function exportCommand(): Command {
           output.end();
           await once(output, 'finish');
         }
-        process.stderr.write(`exported ${counts.threads} threads and ${counts.messages} messages of project '${flags.project}'\n`);
+        process.stderr.write(`exported ${counts.threads} threads and ${counts.messages} messages of project '${flags.project}'\n${runsLine(counts)}`);
       } finally {
         await store.close();
       }
@@ -60,7 +66,7 @@ export function importCommand(): Command {
           },
           input,
         );
-        process.stderr.write(`imported ${counts.threads} threads and ${counts.messages} messages into project '${target}'\n`);
+        process.stderr.write(`imported ${counts.threads} threads and ${counts.messages} messages into project '${target}'\n${runsLine(counts)}`);
       } catch (error) {
         if (!(error instanceof ImportFormatError)) throw error;
         process.stderr.write(`spool: nothing was imported: ${error.message}\n`);

@@ -1,14 +1,20 @@
-// The `spool export` format: JSON Lines, one record per line. A header, then each thread in list
-// order followed by its messages in order, then a footer with the counts (a truncated file has no
-// footer). Objects are in their wire shape. Later kinds (assistant, run, run_step) are new record
-// types; a reader refuses types it does not know rather than drop them.
+// The `spool export` format: JSON Lines, one record per line. A header, the project's assistants,
+// then each thread in list order followed by its messages in order and its runs (each followed by
+// its steps), then a footer with the counts (a truncated file has no footer). Threads and messages
+// are in their wire shape; assistants, runs and steps in their stored shape (the wire shape and
+// the few fields a run keeps for itself, such as additional_instructions). A reader refuses
+// record types it does not know rather than drop them. Version 1 files (threads and messages
+// only) still import.
+import type { Assistant } from './assistant.js';
 import type { Message, messageToWire } from './message.js';
 import type { MetadataMap } from './metadata.js';
 import type { Thread, threadToWire } from './thread.js';
+import type { Run, RunStatus } from './run.js';
+import type { RunStep } from './run-step.js';
 import type { ToolResources } from './tool-resources.js';
 
 export const exportFormat = 'spool.export';
-export const exportVersion = 1;
+export const exportVersion = 2;
 
 export interface ExportHeader {
   type: 'header';
@@ -21,16 +27,33 @@ export interface ExportHeader {
 export interface ExportCounts {
   threads: number;
   messages: number;
+  assistants: number;
+  runs: number;
+  run_steps: number;
+}
+
+export function emptyCounts(): ExportCounts {
+  return { threads: 0, messages: 0, assistants: 0, runs: 0, run_steps: 0 };
 }
 
 export type ExportRecord =
   | ExportHeader
   | { type: 'thread'; thread: ReturnType<typeof threadToWire> }
   | { type: 'message'; message: ReturnType<typeof messageToWire> }
+  | { type: 'assistant'; assistant: Assistant }
+  | { type: 'run'; run: Run }
+  | { type: 'run_step'; run_step: RunStep }
   | ({ type: 'footer' } & ExportCounts);
 
 /** What an import reads: the objects, back in their stored shape. */
-export type ImportItem = { type: 'header'; header: ExportHeader } | { type: 'thread'; thread: Thread } | { type: 'message'; message: Message } | { type: 'footer'; counts: ExportCounts };
+export type ImportItem =
+  | { type: 'header'; header: ExportHeader }
+  | { type: 'thread'; thread: Thread }
+  | { type: 'message'; message: Message }
+  | { type: 'assistant'; assistant: Assistant }
+  | { type: 'run'; run: Run }
+  | { type: 'run_step'; run_step: RunStep }
+  | { type: 'footer'; counts: ExportCounts };
 
 export function exportLine(record: ExportRecord): string {
   return `${JSON.stringify(record)}\n`;
@@ -96,6 +119,44 @@ function messageFrom(line: number, wire: unknown): Message {
   };
 }
 
+const runStatuses: readonly RunStatus[] = ['queued', 'in_progress', 'requires_action', 'cancelling', 'cancelled', 'failed', 'completed', 'incomplete', 'expired'];
+
+// Assistants, runs and steps are checked for what the store indexes them by; the rest of each
+// object is kept as Spool wrote it.
+function assistantFrom(line: number, stored: unknown): Assistant {
+  if (!isObject(stored)) fail(line, "'assistant' must be an object");
+  field(line, stored, 'id', hasPrefix('asst'), "an 'asst_' id");
+  field(line, stored, 'created_at', isWholeNumber, 'Unix seconds');
+  field(line, stored, 'model', isString, 'a string');
+  field(line, stored, 'metadata', isMetadata, 'a map of strings');
+  return stored as unknown as Assistant;
+}
+
+function runFrom(line: number, stored: unknown): Run {
+  if (!isObject(stored)) fail(line, "'run' must be an object");
+  field(line, stored, 'id', hasPrefix('run'), "a 'run_' id");
+  field(line, stored, 'thread_id', hasPrefix('thread'), "a 'thread_' id");
+  field(line, stored, 'assistant_id', isString, 'a string');
+  field(line, stored, 'created_at', isWholeNumber, 'Unix seconds');
+  field(line, stored, 'expires_at', isWholeNumberOrNull, 'Unix seconds or null');
+  field(line, stored, 'status', (value): value is RunStatus => runStatuses.includes(value as RunStatus), 'a run status');
+  return stored as unknown as Run;
+}
+
+function runStepFrom(line: number, stored: unknown): RunStep {
+  if (!isObject(stored)) fail(line, "'run_step' must be an object");
+  field(line, stored, 'id', hasPrefix('step'), "a 'step_' id");
+  field(line, stored, 'run_id', hasPrefix('run'), "a 'run_' id");
+  field(line, stored, 'thread_id', hasPrefix('thread'), "a 'thread_' id");
+  field(line, stored, 'created_at', isWholeNumber, 'Unix seconds');
+  return stored as unknown as RunStep;
+}
+
+/** A count of the footer; version 1 footers have only threads and messages. */
+function count(line: number, record: Json, name: keyof ExportCounts): number {
+  return record[name] === undefined && name !== 'threads' && name !== 'messages' ? 0 : field(line, record, name, isWholeNumber, 'a count');
+}
+
 /** Parses one line of an export (1-based `line` for messages); throws ImportFormatError. */
 export function parseExportLine(text: string, line: number): ImportItem {
   let record: unknown;
@@ -119,8 +180,23 @@ export function parseExportLine(text: string, line: number): ImportItem {
       return { type: 'thread', thread: threadFrom(line, record.thread) };
     case 'message':
       return { type: 'message', message: messageFrom(line, record.message) };
+    case 'assistant':
+      return { type: 'assistant', assistant: assistantFrom(line, record.assistant) };
+    case 'run':
+      return { type: 'run', run: runFrom(line, record.run) };
+    case 'run_step':
+      return { type: 'run_step', run_step: runStepFrom(line, record.run_step) };
     case 'footer':
-      return { type: 'footer', counts: { threads: field(line, record, 'threads', isWholeNumber, 'a count'), messages: field(line, record, 'messages', isWholeNumber, 'a count') } };
+      return {
+        type: 'footer',
+        counts: {
+          threads: count(line, record, 'threads'),
+          messages: count(line, record, 'messages'),
+          assistants: count(line, record, 'assistants'),
+          runs: count(line, record, 'runs'),
+          run_steps: count(line, record, 'run_steps'),
+        },
+      };
     default:
       return fail(line, `unknown record type ${JSON.stringify(record.type)} (from a newer Spool?)`);
   }

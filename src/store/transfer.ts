@@ -1,23 +1,32 @@
-// Moves a project's threads and messages out of a store and into another (or the same) one, in the
+// Moves a project's assistants, threads, messages, runs and steps out of a store and into another (or the same) one, in the
 // `spool export` format: same ids, timestamps and order on either engine.
 import { nowSeconds } from '../domain/clock.js';
-import { type ExportCounts, exportFormat, exportLine, exportVersion, ImportFormatError, parseExportLine } from '../domain/export-format.js';
+import { type ExportCounts, emptyCounts, exportFormat, exportLine, exportVersion, ImportFormatError, parseExportLine } from '../domain/export-format.js';
 import { messageToWire } from '../domain/message.js';
 import type { ListParams } from '../domain/pagination.js';
 import { threadToWire } from '../domain/thread.js';
 import { ApiKeys } from './api-keys.js';
 import { isUniqueViolation, snapshotTransaction } from './dialect.js';
 import { Repository } from './repository.js';
+import { RunsRepository } from './runs-repository.js';
 import type { Store } from './store.js';
 
 const pageSize = 100;
 
-/** Writes every thread of the project (oldest first), each followed by its messages, from one snapshot. */
+/**
+ * Writes the project's assistants, then every thread (oldest first), each followed by its messages
+ * and its runs with their steps, from one snapshot.
+ */
 export async function exportProject(store: Store, project: { id: string; name: string }, write: (line: string) => Promise<void>): Promise<ExportCounts> {
   return snapshotTransaction(store.db, store.dialect).execute(async (trx) => {
     const repo = new Repository(trx, store.dialect);
-    const counts = { threads: 0, messages: 0 };
+    const runs = new RunsRepository(trx, store.dialect);
+    const counts = emptyCounts();
     await write(exportLine({ type: 'header', format: exportFormat, version: exportVersion, project: project.name, exported_at: nowSeconds() }));
+    for await (const assistant of allPages((after) => runs.listAssistants(project.id, pageOf(after)))) {
+      await write(exportLine({ type: 'assistant', assistant }));
+      counts.assistants += 1;
+    }
     let threadsAfter: string | undefined;
     for (;;) {
       const threads = await repo.listThreads(project.id, pageOf(threadsAfter), { metadata: [] });
@@ -32,6 +41,14 @@ export async function exportProject(store: Store, project: { id: string; name: s
           if (!messages.hasMore) break;
           messagesAfter = messages.items.at(-1)?.id;
         }
+        for await (const run of allPages((after) => runs.listRuns(project.id, thread.id, pageOf(after)))) {
+          await write(exportLine({ type: 'run', run }));
+          counts.runs += 1;
+          for (const step of await runs.stepsOfRun(run.id)) {
+            await write(exportLine({ type: 'run_step', run_step: step }));
+            counts.run_steps += 1;
+          }
+        }
       }
       if (!threads.hasMore) break;
       threadsAfter = threads.items.at(-1)?.id;
@@ -39,6 +56,16 @@ export async function exportProject(store: Store, project: { id: string; name: s
     await write(exportLine({ type: 'footer', ...counts }));
     return counts;
   });
+}
+
+async function* allPages<T extends { id: string }>(page: (after: string | undefined) => Promise<{ items: T[]; hasMore: boolean }>): AsyncGenerator<T> {
+  let after: string | undefined;
+  for (;;) {
+    const { items, hasMore } = await page(after);
+    yield* items;
+    if (!hasMore) return;
+    after = items.at(-1)?.id;
+  }
 }
 
 function pageOf(after: string | undefined): ListParams {
@@ -53,12 +80,14 @@ function pageOf(after: string | undefined): ListParams {
 export async function importProject(store: Store, projectFor: (exported: string) => string, lines: AsyncIterable<string>): Promise<ExportCounts> {
   return store.db.transaction().execute(async (trx) => {
     const repo = new Repository(trx, store.dialect);
-    const counts = { threads: 0, messages: 0 };
+    const runs = new RunsRepository(trx, store.dialect);
+    const counts = emptyCounts();
     let projectId = '';
     let number = 0;
     let headerSeen = false;
     let footer: ExportCounts | undefined;
     let currentThread: string | undefined;
+    let currentRun: string | undefined;
     for await (const text of lines) {
       number += 1;
       if (text.trim() === '') continue;
@@ -82,6 +111,21 @@ export async function importProject(store: Store, projectFor: (exported: string)
             await repo.insertMessage(projectId, item.message);
             counts.messages += 1;
             break;
+          case 'assistant':
+            await runs.insertAssistant(projectId, item.assistant);
+            counts.assistants += 1;
+            break;
+          case 'run':
+            if (item.run.thread_id !== currentThread) throw new ImportFormatError(`line ${number}: run ${item.run.id} does not follow its thread ${item.run.thread_id}`);
+            await runs.insertRun(projectId, item.run);
+            currentRun = item.run.id;
+            counts.runs += 1;
+            break;
+          case 'run_step':
+            if (item.run_step.run_id !== currentRun) throw new ImportFormatError(`line ${number}: step ${item.run_step.id} does not follow its run ${item.run_step.run_id}`);
+            await runs.insertStep(projectId, item.run_step);
+            counts.run_steps += 1;
+            break;
           case 'footer':
             footer = item.counts;
             break;
@@ -93,8 +137,10 @@ export async function importProject(store: Store, projectFor: (exported: string)
     }
     if (!headerSeen) throw new ImportFormatError('the input is empty');
     if (!footer) throw new ImportFormatError(`the input ends at line ${number} without its footer: it was cut short`);
-    if (footer.threads !== counts.threads || footer.messages !== counts.messages) {
-      throw new ImportFormatError(`the footer counts ${footer.threads} threads and ${footer.messages} messages, but the file holds ${counts.threads} and ${counts.messages}`);
+    const found = footer;
+    const mismatch = (Object.keys(counts) as Array<keyof ExportCounts>).filter((kind) => found[kind] !== counts[kind]);
+    if (mismatch.length > 0) {
+      throw new ImportFormatError(`the footer counts ${mismatch.map((kind) => `${found[kind]} ${kind}`).join(', ')}, but the file holds ${mismatch.map((kind) => counts[kind]).join(', ')}`);
     }
     return counts;
   });

@@ -166,3 +166,50 @@ describe(`spool export / import (from ${testStore})`, () => {
     }
   });
 });
+
+describe('spool export / import with assistants and runs', () => {
+  test('assistants, runs and their steps come back identical', async () => {
+    const { FakeModel } = await import('../support/fake-model.js');
+    const model = await new FakeModel().start();
+    const dataDir = makeTempDir();
+    const env = { SPOOL_DATABASE_URL: '', SPOOL_MODEL_BASE_URL: model.url };
+    const server = await startSpool({ dataDir, env });
+    try {
+      const assistant = (await postJson(`${server.baseURL}/assistants`, { model: 'gpt-4o', instructions: 'Be brief.', tools: [{ type: 'function', function: { name: 'lookup' } }], metadata: { team: 'ops' } })).json as { id: string };
+      model.script({ toolCalls: [{ name: 'lookup', arguments: '{"q":"x"}' }] }, { text: 'Found it.' });
+      let run = (await postJson(`${server.baseURL}/threads/runs`, { assistant_id: assistant.id, thread: { messages: [{ role: 'user', content: 'find x' }] } })).json as { id: string; thread_id: string; status: string; required_action: { submit_tool_outputs: { tool_calls: Array<{ id: string }> } } };
+      const runPath = `${server.baseURL}/threads/${run.thread_id}/runs/${run.id}`;
+      while (run.status !== 'requires_action') run = (await raw(runPath)).json as typeof run;
+      const call = run.required_action.submit_tool_outputs.tool_calls[0]?.id;
+      await postJson(`${runPath}/submit_tool_outputs`, { tool_outputs: [{ tool_call_id: call, output: 'x is here' }] });
+      while (run.status !== 'completed') run = (await raw(runPath)).json as typeof run;
+
+      const file = join(workDir, 'runs.jsonl');
+      const exported = await runSpool(['export', '--data-dir', dataDir, '--output', file], { SPOOL_DATABASE_URL: '' });
+      assert.equal(exported.code, 0, exported.stderr);
+      assert.match(exported.stderr, /with 1 assistants, 1 runs and 2 run steps/);
+      const target = await freshTarget();
+      const imported = await runSpool(['import', file, ...target.args], target.env);
+      assert.equal(imported.code, 0, imported.stderr);
+      const copy = await target.start();
+      try {
+        for (const path of [
+          `/assistants/${assistant.id}`,
+          `/threads/${run.thread_id}/runs`,
+          `/threads/${run.thread_id}/runs/${run.id}/steps?order=asc`,
+          `/threads/${run.thread_id}/messages?order=asc`,
+        ]) {
+          const original = await raw(`${server.baseURL}${path}`);
+          const copied = await raw(`${copy.baseURL}${path}`);
+          assert.equal(copied.status, 200, `${path}: ${copied.text}`);
+          assert.equal(copied.text, original.text, path);
+        }
+      } finally {
+        await copy.stop();
+      }
+    } finally {
+      await server.stop();
+      await model.stop();
+    }
+  });
+});
