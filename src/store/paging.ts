@@ -15,8 +15,26 @@ export interface KeyColumns {
   seq: string;
 }
 
-export function unknownCursor(param: 'after' | 'before', kind: string, id: string): ApiError {
+function unknownCursor(param: 'after' | 'before', kind: string, id: string): ApiError {
   return new ApiError(400, `Invalid '${param}': no ${kind} found with id '${id}'.`, 'invalid_request_error', param, 'invalid_value');
+}
+
+/**
+ * Turns the `after` / `before` ids of a list request into positions in the list, looking each up
+ * with `positionOf`; an id that is not in the list is the API's 400, naming the parameter.
+ */
+export async function resolveCursors(
+  params: ListParams,
+  kind: string,
+  positionOf: (id: string) => Promise<{ created_at: number; seq: number } | undefined>,
+): Promise<{ after?: Cursor | undefined; before?: Cursor | undefined }> {
+  const resolve = async (id: string | undefined, param: 'after' | 'before') => {
+    if (id === undefined) return undefined;
+    const row = await positionOf(id);
+    if (!row) throw unknownCursor(param, kind, id);
+    return { created_at: Number(row.created_at), seq: Number(row.seq) };
+  };
+  return { after: await resolve(params.after, 'after'), before: await resolve(params.before, 'before') };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ListParams, Page } from '../domain/pagination.js';
 import type { Thread } from '../domain/thread.js';
 import type { ToolResources } from '../domain/tool-resources.js';
 import { type DialectName, forUpdate, plannerPicksRarestPair } from './dialect.js';
-import { type Cursor, fetchPage, unknownCursor } from './paging.js';
+import { fetchPage, resolveCursors } from './paging.js';
 import { precompiled } from './precompiled.js';
 import type { Database, MessagesTable, ThreadsTable } from './schema.js';
 
@@ -49,10 +49,6 @@ function messageFromRow(row: Selectable<MessagesTable>): Message {
     attachments: JSON.parse(row.attachments) as Message['attachments'],
     metadata: JSON.parse(row.metadata) as MetadataMap,
   };
-}
-
-function cursorFrom(row: { created_at: number; seq: number } | undefined): Cursor | undefined {
-  return row ? { created_at: Number(row.created_at), seq: Number(row.seq) } : undefined;
 }
 
 // The queries on every request's path, compiled once (see precompiled.ts).
@@ -175,13 +171,7 @@ export class Repository {
   }
 
   async listThreads(projectId: string, params: ListParams, filter: ThreadFilter): Promise<Page<Thread>> {
-    const cursorOf = async (id: string | undefined, param: 'after' | 'before') => {
-      if (id === undefined) return undefined;
-      const row = await this.db.selectFrom('threads').select(['created_at', 'seq']).where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
-      if (!row) throw unknownCursor(param, 'thread', id);
-      return cursorFrom(row);
-    };
-    const cursors = { after: await cursorOf(params.after, 'after'), before: await cursorOf(params.before, 'before') };
+    const cursors = await resolveCursors(params, 'thread', (id) => this.db.selectFrom('threads').select(['created_at', 'seq']).where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst());
     const [first, ...others] = await this.rarestFirst(projectId, filter.metadata);
     if (first) {
       // The first pair drives the scan through its index, already in (created_at, seq) order.
@@ -317,19 +307,9 @@ export class Repository {
   }
 
   async listMessages(projectId: string, threadId: string, params: ListParams, runId?: string): Promise<Page<Message>> {
-    const cursorOf = async (id: string | undefined, param: 'after' | 'before') => {
-      if (id === undefined) return undefined;
-      const row = await this.db
-        .selectFrom('messages')
-        .select(['created_at', 'seq'])
-        .where('id', '=', id)
-        .where('thread_id', '=', threadId)
-        .where('project_id', '=', projectId)
-        .executeTakeFirst();
-      if (!row) throw unknownCursor(param, 'message', id);
-      return cursorFrom(row);
-    };
-    const cursors = { after: await cursorOf(params.after, 'after'), before: await cursorOf(params.before, 'before') };
+    const cursors = await resolveCursors(params, 'message', (id) =>
+      this.db.selectFrom('messages').select(['created_at', 'seq']).where('id', '=', id).where('thread_id', '=', threadId).where('project_id', '=', projectId).executeTakeFirst(),
+    );
     let query = this.db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('project_id', '=', projectId);
     if (runId !== undefined) query = query.where('run_id', '=', runId);
     const page = await fetchPage(query, { createdAt: 'created_at', seq: 'seq' }, params, cursors);

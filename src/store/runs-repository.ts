@@ -6,7 +6,7 @@ import type { ListParams, Page } from '../domain/pagination.js';
 import { activeRunStatuses, type Run } from '../domain/run.js';
 import type { RunStep } from '../domain/run-step.js';
 import { claimUnlocked, type DialectName, forUpdate } from './dialect.js';
-import { type Cursor, fetchPage, unknownCursor } from './paging.js';
+import { fetchPage, resolveCursors } from './paging.js';
 import { precompiled } from './precompiled.js';
 import type { Database } from './schema.js';
 
@@ -25,10 +25,6 @@ const queries = {
   deleteRunsOfThread: precompiled((db, _dialect, threadId: string, projectId: string) => db.deleteFrom('runs').where('thread_id', '=', threadId).where('project_id', '=', projectId).returning('id')),
   deleteStepsOfThread: precompiled((db, _dialect, threadId: string, projectId: string) => db.deleteFrom('run_steps').where('thread_id', '=', threadId).where('project_id', '=', projectId)),
 };
-
-function cursorFrom(row: { created_at: number; seq: number } | undefined): Cursor | undefined {
-  return row ? { created_at: Number(row.created_at), seq: Number(row.seq) } : undefined;
-}
 
 export class RunsRepository {
   constructor(
@@ -57,13 +53,7 @@ export class RunsRepository {
   }
 
   async listAssistants(projectId: string, params: ListParams): Promise<Page<Assistant>> {
-    const cursorOf = async (id: string | undefined, param: 'after' | 'before') => {
-      if (id === undefined) return undefined;
-      const row = await this.db.selectFrom('assistants').select(['created_at', 'seq']).where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
-      if (!row) throw unknownCursor(param, 'assistant', id);
-      return cursorFrom(row);
-    };
-    const cursors = { after: await cursorOf(params.after, 'after'), before: await cursorOf(params.before, 'before') };
+    const cursors = await resolveCursors(params, 'assistant', (id) => this.db.selectFrom('assistants').select(['created_at', 'seq']).where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst());
     const query = this.db.selectFrom('assistants').select(['data', 'created_at', 'seq']).where('project_id', '=', projectId);
     const page = await fetchPage(query, keys, params, cursors);
     return { items: page.items.map((row) => JSON.parse(row.data) as Assistant), hasMore: page.hasMore };
@@ -124,13 +114,7 @@ export class RunsRepository {
   }
 
   async listRuns(projectId: string, threadId: string, params: ListParams): Promise<Page<Run>> {
-    const cursorOf = async (id: string | undefined, param: 'after' | 'before') => {
-      if (id === undefined) return undefined;
-      const row = await this.db.selectFrom('runs').select(['created_at', 'seq']).where('id', '=', id).where('thread_id', '=', threadId).where('project_id', '=', projectId).executeTakeFirst();
-      if (!row) throw unknownCursor(param, 'run', id);
-      return cursorFrom(row);
-    };
-    const cursors = { after: await cursorOf(params.after, 'after'), before: await cursorOf(params.before, 'before') };
+    const cursors = await resolveCursors(params, 'run', (id) => this.db.selectFrom('runs').select(['created_at', 'seq']).where('id', '=', id).where('thread_id', '=', threadId).where('project_id', '=', projectId).executeTakeFirst());
     const query = this.db.selectFrom('runs').select(['data', 'created_at', 'seq']).where('thread_id', '=', threadId).where('project_id', '=', projectId);
     const page = await fetchPage(query, keys, params, cursors);
     return { items: page.items.map((row) => JSON.parse(row.data) as Run), hasMore: page.hasMore };
@@ -225,13 +209,7 @@ export class RunsRepository {
   }
 
   async listSteps(projectId: string, runId: string, params: ListParams): Promise<Page<RunStep>> {
-    const cursorOf = async (id: string | undefined, param: 'after' | 'before') => {
-      if (id === undefined) return undefined;
-      const row = await this.db.selectFrom('run_steps').select(['created_at', 'seq']).where('id', '=', id).where('run_id', '=', runId).where('project_id', '=', projectId).executeTakeFirst();
-      if (!row) throw unknownCursor(param, 'step', id);
-      return cursorFrom(row);
-    };
-    const cursors = { after: await cursorOf(params.after, 'after'), before: await cursorOf(params.before, 'before') };
+    const cursors = await resolveCursors(params, 'step', (id) => this.db.selectFrom('run_steps').select(['created_at', 'seq']).where('id', '=', id).where('run_id', '=', runId).where('project_id', '=', projectId).executeTakeFirst());
     const query = this.db.selectFrom('run_steps').select(['data', 'created_at', 'seq']).where('run_id', '=', runId).where('project_id', '=', projectId);
     const page = await fetchPage(query, keys, params, cursors);
     return { items: page.items.map((row) => JSON.parse(row.data) as RunStep), hasMore: page.hasMore };
