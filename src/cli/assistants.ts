@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { assistantPath } from './api-paths.js';
 import { withSampling, withToolResources, withTools } from './body-flags.js';
-import { type ClientFlags, clientFor, type ListFlags, listQuery, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
+import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
 import { objectValue, textValue } from './flag-values.js';
 import { RequestBody } from './request-body.js';
 
@@ -43,14 +43,6 @@ Examples:
     });
 }
 
-function retrieveCommand(): Command {
-  return withClientOptions(withIdOptions(new Command('retrieve').description('Show an assistant.'), [assistantIdOption])).action(async function (this: Command) {
-    const [id = ''] = resolveIds(this, ['assistant-id']);
-    const { client, print } = clientFor(this);
-    print.object(await client.request('GET', assistantPath(id)));
-  });
-}
-
 function updateCommand(): Command {
   const command = withIdOptions(new Command('update').description('Change an assistant: each field given replaces the stored one.'), [assistantIdOption]);
   const body = assistantBody(command);
@@ -58,14 +50,6 @@ function updateCommand(): Command {
     const [id = ''] = resolveIds(this, ['assistant-id']);
     const { client, print } = clientFor(this);
     print.object(await client.request('POST', assistantPath(id), { body: body.build() }));
-  });
-}
-
-function deleteCommand(): Command {
-  return withClientOptions(withIdOptions(new Command('delete').description('Delete an assistant.'), [assistantIdOption])).action(async function (this: Command) {
-    const [id = ''] = resolveIds(this, ['assistant-id']);
-    const { client, print } = clientFor(this);
-    print.object(await client.request('DELETE', assistantPath(id)));
   });
 }
 
@@ -81,8 +65,8 @@ export function assistantsCommand(): Command {
   return new Command('assistants')
     .description('Create, retrieve, update, delete and list assistants.')
     .addCommand(createCommand())
-    .addCommand(retrieveCommand())
+    .addCommand(objectRequestCommand('retrieve', 'Show an assistant.', 'GET', [assistantIdOption], assistantPath))
     .addCommand(updateCommand())
-    .addCommand(deleteCommand())
+    .addCommand(objectRequestCommand('delete', 'Delete an assistant.', 'DELETE', [assistantIdOption], assistantPath))
     .addCommand(listCommand());
 }

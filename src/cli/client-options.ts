@@ -1,6 +1,6 @@
 // The options every client command takes (where the server is, which key, which output format), and
 // the client and printer they resolve to. Flags win over SPOOL_* variables, which win over OPENAI_*.
-import { type Command, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ApiClient } from './api-client.js';
 import { UsageError } from './cli-errors.js';
 import { type OutputFormat, outputFormats, Printer } from './output.js';
@@ -58,10 +58,21 @@ export function clientFor(command: Command, env: NodeJS.ProcessEnv = process.env
 }
 
 /** `--thread-id <id>` and friends, each also accepted as a positional argument in the same order. */
-export function withIdOptions(command: Command, ids: Array<{ flag: string; description: string }>): Command {
+export function withIdOptions(command: Command, ids: IdOption[]): Command {
   for (const id of ids) command.option(`--${id.flag} <id>`, id.description);
   for (const id of ids) command.argument(`[${id.flag}]`, `the same as --${id.flag}`);
   return command;
+}
+
+type IdOption = { flag: string; description: string };
+
+/** A command that sends one bodyless request to the object its IDs name, and prints the answer. */
+export function objectRequestCommand(name: string, description: string, method: 'GET' | 'DELETE', ids: IdOption[], path: (...ids: string[]) => string): Command {
+  return withClientOptions(withIdOptions(new Command(name).description(description), ids)).action(async function (this: Command) {
+    const values = resolveIds(this, ids.map((id) => id.flag));
+    const { client, print } = clientFor(this);
+    print.object(await client.request(method, path(...values)));
+  });
 }
 
 /** The IDs of a command, from their flags or else from the positional arguments, in order. */

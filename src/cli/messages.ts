@@ -2,7 +2,7 @@
 // the flags of OpenAI's `openai beta:threads:messages` CLI.
 import { Command, Option } from 'commander';
 import { threadPath } from './api-paths.js';
-import { type ClientFlags, clientFor, type ListFlags, listQuery, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
+import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
 import { contentValue, objectValue, yamlValue } from './flag-values.js';
 import { RequestBody } from './request-body.js';
 import { metadataHelp, threadIdOption } from './threads.js';
@@ -57,14 +57,6 @@ function listCommand(): Command {
   });
 }
 
-function retrieveCommand(): Command {
-  return withClientOptions(withIdOptions(new Command('retrieve').description('Show a message.'), [threadIdOption, messageIdOption])).action(async function (this: Command) {
-    const [threadId = '', messageId = ''] = resolveIds(this, ['thread-id', 'message-id']);
-    const { client, print } = clientFor(this);
-    print.object(await client.request('GET', messagePath(threadId, messageId)));
-  });
-}
-
 function updateCommand(): Command {
   const command = withIdOptions(new Command('update').description("Change a message's metadata (replaced whole)."), [threadIdOption, messageIdOption]);
   const body = new RequestBody(command).field('--metadata <yaml>', 'metadata', metadataHelp, objectValue);
@@ -75,20 +67,12 @@ function updateCommand(): Command {
   });
 }
 
-function deleteCommand(): Command {
-  return withClientOptions(withIdOptions(new Command('delete').description('Delete a message.'), [threadIdOption, messageIdOption])).action(async function (this: Command) {
-    const [threadId = '', messageId = ''] = resolveIds(this, ['thread-id', 'message-id']);
-    const { client, print } = clientFor(this);
-    print.object(await client.request('DELETE', messagePath(threadId, messageId)));
-  });
-}
-
 export function messagesCommand(): Command {
   return new Command('messages')
     .description("Create, list, retrieve, update and delete a thread's messages.")
     .addCommand(createCommand())
     .addCommand(listCommand())
-    .addCommand(retrieveCommand())
+    .addCommand(objectRequestCommand('retrieve', 'Show a message.', 'GET', [threadIdOption, messageIdOption], messagePath))
     .addCommand(updateCommand())
-    .addCommand(deleteCommand());
+    .addCommand(objectRequestCommand('delete', 'Delete a message.', 'DELETE', [threadIdOption, messageIdOption], messagePath));
 }

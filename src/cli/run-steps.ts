@@ -1,7 +1,7 @@
 // `spool runs steps list|retrieve`: the steps of a run (the messages it wrote, the tools it called).
 import { Command } from 'commander';
 import { stepPath, stepsPath } from './api-paths.js';
-import { type ClientFlags, clientFor, type ListFlags, listQuery, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
+import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
 import { threadIdOption } from './threads.js';
 
 export const runIdOption = { flag: 'run-id', description: 'the run (run_...)' };
@@ -17,15 +17,6 @@ function listCommand(): Command {
   });
 }
 
-function retrieveCommand(): Command {
-  const command = withIdOptions(new Command('retrieve').description('Show a run step.'), [threadIdOption, runIdOption, stepIdOption]);
-  return withClientOptions(command).action(async function (this: Command) {
-    const [threadId = '', runId = '', stepId = ''] = resolveIds(this, ['thread-id', 'run-id', 'step-id']);
-    const { client, print } = clientFor(this);
-    print.object(await client.request('GET', stepPath(threadId, runId, stepId)));
-  });
-}
-
 export function stepsCommand(): Command {
-  return new Command('steps').description("List and retrieve a run's steps.").addCommand(listCommand()).addCommand(retrieveCommand());
+  return new Command('steps').description("List and retrieve a run's steps.").addCommand(listCommand()).addCommand(objectRequestCommand('retrieve', 'Show a run step.', 'GET', [threadIdOption, runIdOption, stepIdOption], stepPath));
 }

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { runPath, runsPath } from './api-paths.js';
 import { withAssistantId, withRunOverrides } from './body-flags.js';
-import { type ClientFlags, clientFor, type ListFlags, listQuery, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
+import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
 import { contentValue, objectValue, textValue, yamlValue } from './flag-values.js';
 import { RequestBody } from './request-body.js';
 import { type RunOutputFlags, startRun, withRunOutputOptions } from './run-output.js';
@@ -45,14 +45,6 @@ function listCommand(): Command {
     const flags = this.opts<ClientFlags & ListFlags>();
     const { client, print } = clientFor(this);
     await print.list(client.pages(runsPath(threadId), listQuery(flags), flags.all === true));
-  });
-}
-
-function retrieveCommand(): Command {
-  return withClientOptions(withIdOptions(new Command('retrieve').description('Show a run.'), [threadIdOption, runIdOption])).action(async function (this: Command) {
-    const [threadId = '', runId = ''] = resolveIds(this, ['thread-id', 'run-id']);
-    const { client, print } = clientFor(this);
-    print.object(await client.request('GET', runPath(threadId, runId)));
   });
 }
 
@@ -101,7 +93,7 @@ export function runsCommand(): Command {
     .description("Create, list, retrieve, update and cancel a thread's runs, answer their tool calls, and read their steps.")
     .addCommand(createCommand())
     .addCommand(listCommand())
-    .addCommand(retrieveCommand())
+    .addCommand(objectRequestCommand('retrieve', 'Show a run.', 'GET', [threadIdOption, runIdOption], runPath))
     .addCommand(updateCommand())
     .addCommand(cancelCommand())
     .addCommand(submitToolOutputsCommand())

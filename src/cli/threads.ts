@@ -1,7 +1,7 @@
 // `spool threads create|retrieve|update|delete|list|create-and-run`: threads over the HTTP API, with
 // the flags of OpenAI's `openai beta:threads` CLI, plus `list`, which uses Spool's GET /v1/threads.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type ClientFlags, clientFor, type ListFlags, listQuery, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
+import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
 import { threadPath } from './api-paths.js';
 import { withToolResources } from './body-flags.js';
 import { createAndRunCommand } from './create-and-run.js';
@@ -40,14 +40,6 @@ Examples:
     });
 }
 
-function retrieveCommand(): Command {
-  return withClientOptions(withIdOptions(new Command('retrieve').description('Show a thread.'), [threadIdOption])).action(async function (this: Command) {
-    const [id = ''] = resolveIds(this, ['thread-id']);
-    const { client, print } = clientFor(this);
-    print.object(await client.request('GET', threadPath(id)));
-  });
-}
-
 function updateCommand(): Command {
   const command = withIdOptions(new Command('update').description("Change a thread's metadata (replaced whole) or tool resources."), [threadIdOption]);
   const body = withToolResources(new RequestBody(command).field('--metadata <yaml>', 'metadata', metadataHelp, objectValue));
@@ -55,14 +47,6 @@ function updateCommand(): Command {
     const [id = ''] = resolveIds(this, ['thread-id']);
     const { client, print } = clientFor(this);
     print.object(await client.request('POST', threadPath(id), { body: body.build() }));
-  });
-}
-
-function deleteCommand(): Command {
-  return withClientOptions(withIdOptions(new Command('delete').description('Delete a thread and its messages.'), [threadIdOption])).action(async function (this: Command) {
-    const [id = ''] = resolveIds(this, ['thread-id']);
-    const { client, print } = clientFor(this);
-    print.object(await client.request('DELETE', threadPath(id)));
   });
 }
 
@@ -107,9 +91,9 @@ export function threadsCommand(): Command {
   return new Command('threads')
     .description('Create, retrieve, update, delete and list threads, or create one and run an assistant over it.')
     .addCommand(createCommand())
-    .addCommand(retrieveCommand())
+    .addCommand(objectRequestCommand('retrieve', 'Show a thread.', 'GET', [threadIdOption], threadPath))
     .addCommand(updateCommand())
-    .addCommand(deleteCommand())
+    .addCommand(objectRequestCommand('delete', 'Delete a thread and its messages.', 'DELETE', [threadIdOption], threadPath))
     .addCommand(listCommand())
     .addCommand(createAndRunCommand());
 }
