@@ -8,7 +8,7 @@ import { listToWire, parseListParams, type Query } from '../../domain/pagination
 import { parseRequest } from '../../domain/validate.js';
 import type { Store } from '../../store/store.js';
 import { committedWrite } from '../idempotency.js';
-import { pathId } from '../path-ids.js';
+import { objectId } from '../object-ids.js';
 
 interface AssistantParams {
   assistant_id: string;
@@ -30,14 +30,14 @@ export function assistantRoutes(app: FastifyInstance, store: Store): void {
   });
 
   app.get<{ Params: AssistantParams }>('/assistants/:assistant_id', async (request) => {
-    const id = pathId('assistant_id', request.params.assistant_id, 'asst');
+    const id = objectId('assistant_id', request.params.assistant_id, 'asst');
     const assistant = await store.runs.getAssistant(request.projectId, id);
     if (!assistant) throw notFound('assistant', id);
     return assistantToWire(assistant);
   });
 
   app.post<{ Params: AssistantParams }>('/assistants/:assistant_id', async (request, reply) => {
-    const id = pathId('assistant_id', request.params.assistant_id, 'asst');
+    const id = objectId('assistant_id', request.params.assistant_id, 'asst');
     const body = parseRequest('ModifyAssistantRequest', request.body);
     return committedWrite(store, request, reply, async (_repo, runs) => {
       const assistant = await runs.getAssistant(request.projectId, id);
@@ -49,7 +49,7 @@ export function assistantRoutes(app: FastifyInstance, store: Store): void {
   });
 
   app.delete<{ Params: AssistantParams }>('/assistants/:assistant_id', async (request) => {
-    const id = pathId('assistant_id', request.params.assistant_id, 'asst');
+    const id = objectId('assistant_id', request.params.assistant_id, 'asst');
     if (!(await store.runs.deleteAssistant(request.projectId, id))) throw notFound('assistant', id);
     return assistantDeletedToWire(id);
   });

@@ -11,7 +11,7 @@ import { parseRequest } from '../../domain/validate.js';
 import type { Repository } from '../../store/repository.js';
 import type { Store } from '../../store/store.js';
 import { committedWrite } from '../idempotency.js';
-import { pathId } from '../path-ids.js';
+import { objectId } from '../object-ids.js';
 
 interface ThreadParams {
   thread_id: string;
@@ -32,12 +32,12 @@ async function messageNotFound(repo: Repository, projectId: string, threadId: st
 }
 
 function messageIds(params: MessageParams) {
-  return { threadId: pathId('thread_id', params.thread_id, 'thread'), messageId: pathId('message_id', params.message_id, 'msg') };
+  return { threadId: objectId('thread_id', params.thread_id, 'thread'), messageId: objectId('message_id', params.message_id, 'msg') };
 }
 
 export function messageRoutes(app: FastifyInstance, store: Store): void {
   app.post<{ Params: ThreadParams }>('/threads/:thread_id/messages', async (request, reply) => {
-    const threadId = pathId('thread_id', request.params.thread_id, 'thread');
+    const threadId = objectId('thread_id', request.params.thread_id, 'thread');
     const body = parseRequest('CreateMessageRequest', request.body);
     const message = messageFromRequest(threadId, body, newId('msg'), nowSeconds(), metadataFrom(body.metadata));
     return committedWrite(store, request, reply, async (repo, runs) => {
@@ -51,7 +51,7 @@ export function messageRoutes(app: FastifyInstance, store: Store): void {
   });
 
   app.get<{ Params: ThreadParams; Querystring: Query }>('/threads/:thread_id/messages', async (request) => {
-    const threadId = pathId('thread_id', request.params.thread_id, 'thread');
+    const threadId = objectId('thread_id', request.params.thread_id, 'thread');
     const params = parseListParams(request.query);
     const runId = queryValue(request.query, 'run_id');
     await requireThread(store.repo, request.projectId, threadId);

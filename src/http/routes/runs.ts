@@ -2,8 +2,8 @@
 // retrieve, modify, cancel, submit tool outputs. Streaming requests get the run's events as SSE.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { nowSeconds } from '../../domain/clock.js';
-import { ApiError, invalidIdPrefix, notFound } from '../../domain/errors.js';
-import { hasIdPrefix, newId } from '../../domain/ids.js';
+import { ApiError, notFound } from '../../domain/errors.js';
+import { newId } from '../../domain/ids.js';
 import { messageFromRequest } from '../../domain/message.js';
 import { metadataFrom } from '../../domain/metadata.js';
 import type { CreateMessageRequest, CreateRunRequest, CreateThreadAndRunRequest } from '../../domain/openapi/request-types.js';
@@ -20,15 +20,12 @@ import type { RunsRepository } from '../../store/runs-repository.js';
 import type { Store } from '../../store/store.js';
 import { isUniqueViolation } from '../../store/dialect.js';
 import { committedWrite } from '../idempotency.js';
-import { pathId } from '../path-ids.js';
+import { objectId } from '../object-ids.js';
 import { SseWriter } from '../sse.js';
+import { type RunParams, requireRun, runIds } from './run-lookup.js';
 
 interface ThreadParams {
   thread_id: string;
-}
-
-interface RunParams extends ThreadParams {
-  run_id: string;
 }
 
 /** How soon the SDKs' *Poll helpers look again at an active run (they wait 5 s without it). */
@@ -37,22 +34,6 @@ const pollAfterMs = '100';
 function withPollHint<T extends { status: Run['status'] }>(reply: FastifyReply, run: T): T {
   if (isActive(run.status)) reply.header('openai-poll-after-ms', pollAfterMs);
   return run;
-}
-
-function assistantIdOf(value: string): string {
-  if (!hasIdPrefix(value, 'asst')) throw invalidIdPrefix('assistant_id', value, 'asst');
-  return value;
-}
-
-function runIds(params: RunParams) {
-  return { threadId: pathId('thread_id', params.thread_id, 'thread'), runId: pathId('run_id', params.run_id, 'run') };
-}
-
-async function requireRun(runs: RunsRepository, repo: Repository, projectId: string, threadId: string, runId: string): Promise<Run> {
-  const run = await runs.getRun(projectId, threadId, runId);
-  if (run) return run;
-  if (!(await repo.getThread(projectId, threadId))) throw notFound('thread', threadId);
-  throw notFound('run', runId);
 }
 
 function newMessages(threadId: string, inputs: readonly CreateMessageRequest[], createdAt: number) {
@@ -79,7 +60,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
 
   app.post('/threads/runs', async (request, reply) => {
     const body = parseRequest('CreateThreadAndRunRequest', request.body);
-    const assistantId = assistantIdOf(body.assistant_id);
+    const assistantId = objectId('assistant_id', body.assistant_id, 'asst');
     const createdAt = nowSeconds();
     const threadInput = body.thread ?? {};
     const thread: Thread = { id: newId('thread'), created_at: createdAt, metadata: metadataFrom(threadInput.metadata), tool_resources: toolResourcesFrom(threadInput.tool_resources) };
@@ -96,9 +77,9 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
   });
 
   app.post<{ Params: ThreadParams; Querystring: Query }>('/threads/:thread_id/runs', async (request, reply) => {
-    const threadId = pathId('thread_id', request.params.thread_id, 'thread');
+    const threadId = objectId('thread_id', request.params.thread_id, 'thread');
     const body = parseRequest('CreateRunRequest', request.body);
-    const assistantId = assistantIdOf(body.assistant_id);
+    const assistantId = objectId('assistant_id', body.assistant_id, 'asst');
     const createdAt = nowSeconds();
     const messages = newMessages(threadId, body.additional_messages ?? [], createdAt);
     try {
@@ -123,7 +104,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
   });
 
   app.get<{ Params: ThreadParams; Querystring: Query }>('/threads/:thread_id/runs', async (request) => {
-    const threadId = pathId('thread_id', request.params.thread_id, 'thread');
+    const threadId = objectId('thread_id', request.params.thread_id, 'thread');
     const params = parseListParams(request.query);
     if (!(await store.repo.getThread(request.projectId, threadId))) throw notFound('thread', threadId);
     return listToWire(await store.runs.listRuns(request.projectId, threadId, params), runToWire);

@@ -4,36 +4,29 @@ import { notFound } from '../../domain/errors.js';
 import { listToWire, parseListParams, type Query } from '../../domain/pagination.js';
 import { runStepToWire } from '../../domain/run-step.js';
 import type { Store } from '../../store/store.js';
-import { pathId } from '../path-ids.js';
-
-interface RunParams {
-  thread_id: string;
-  run_id: string;
-}
+import { objectId } from '../object-ids.js';
+import { type RunParams, requireRun, runIds } from './run-lookup.js';
 
 interface StepParams extends RunParams {
   step_id: string;
 }
 
 export function stepRoutes(app: FastifyInstance, store: Store): void {
-  async function requireRun(projectId: string, params: RunParams): Promise<string> {
-    const threadId = pathId('thread_id', params.thread_id, 'thread');
-    const runId = pathId('run_id', params.run_id, 'run');
-    if (await store.runs.getRun(projectId, threadId, runId)) return runId;
-    if (!(await store.repo.getThread(projectId, threadId))) throw notFound('thread', threadId);
-    throw notFound('run', runId);
+  async function requireRunId(projectId: string, params: RunParams): Promise<string> {
+    const { threadId, runId } = runIds(params);
+    return (await requireRun(store.runs, store.repo, projectId, threadId, runId)).id;
   }
 
   // `include[]` asks for file_search result contents; Spool runs no file_search yet, so there is nothing to add.
   app.get<{ Params: RunParams; Querystring: Query }>('/threads/:thread_id/runs/:run_id/steps', async (request) => {
     const params = parseListParams(request.query);
-    const runId = await requireRun(request.projectId, request.params);
+    const runId = await requireRunId(request.projectId, request.params);
     return listToWire(await store.runs.listSteps(request.projectId, runId, params), runStepToWire);
   });
 
   app.get<{ Params: StepParams }>('/threads/:thread_id/runs/:run_id/steps/:step_id', async (request) => {
-    const stepId = pathId('step_id', request.params.step_id, 'step');
-    const runId = await requireRun(request.projectId, request.params);
+    const stepId = objectId('step_id', request.params.step_id, 'step');
+    const runId = await requireRunId(request.projectId, request.params);
     const step = await store.runs.getStep(request.projectId, runId, stepId);
     if (!step) throw notFound('step', stepId);
     return runStepToWire(step);

@@ -12,7 +12,7 @@ import { parseRequest } from '../../domain/validate.js';
 import type { ThreadFilter } from '../../store/repository.js';
 import type { Store } from '../../store/store.js';
 import { committedWrite } from '../idempotency.js';
-import { pathId } from '../path-ids.js';
+import { objectId } from '../object-ids.js';
 
 interface ThreadParams {
   thread_id: string;
@@ -52,14 +52,14 @@ export function threadRoutes(app: FastifyInstance, store: Store): void {
   });
 
   app.get<{ Params: ThreadParams }>('/threads/:thread_id', async (request) => {
-    const threadId = pathId('thread_id', request.params.thread_id, 'thread');
+    const threadId = objectId('thread_id', request.params.thread_id, 'thread');
     const thread = await store.repo.getThread(request.projectId, threadId);
     if (!thread) throw notFound('thread', threadId);
     return threadToWire(thread);
   });
 
   app.post<{ Params: ThreadParams }>('/threads/:thread_id', async (request, reply) => {
-    const threadId = pathId('thread_id', request.params.thread_id, 'thread');
+    const threadId = objectId('thread_id', request.params.thread_id, 'thread');
     const body = parseRequest('ModifyThreadRequest', request.body);
     const changes = {
       metadata: 'metadata' in body ? metadataFrom(body.metadata) : undefined,
@@ -73,7 +73,7 @@ export function threadRoutes(app: FastifyInstance, store: Store): void {
   });
 
   app.delete<{ Params: ThreadParams }>('/threads/:thread_id', async (request) => {
-    const threadId = pathId('thread_id', request.params.thread_id, 'thread');
+    const threadId = objectId('thread_id', request.params.thread_id, 'thread');
     const deleted = await store.transaction(async (repo, runs) => {
       await runs.deleteRunsOfThread(request.projectId, threadId);
       return repo.deleteThread(request.projectId, threadId);
