@@ -6,8 +6,8 @@ import { invalidUrl, methodNotAllowed, serviceUnavailable } from '../domain/erro
 import type { RunWorker } from '../runs/run-worker.js';
 import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
-import { checkBetaHeader } from './beta-header.js';
 import { registerBodyParser } from './body.js';
+import { answerClientError } from './client-errors.js';
 import { registerConsole } from './console.js';
 import { errorHandler, sendError, toApiError } from './envelope.js';
 import { assistantRoutes } from './routes/assistants.js';
@@ -15,6 +15,7 @@ import { messageRoutes } from './routes/messages.js';
 import { runRoutes } from './routes/runs.js';
 import { stepRoutes } from './routes/steps.js';
 import { threadRoutes } from './routes/threads.js';
+import { authenticateV1, decorateProjectId } from './v1-auth.js';
 
 export interface AppOptions {
   store: Store;
@@ -47,6 +48,15 @@ function nextRequestId(): string {
   return `req_${requestIdPrefix}${requestCounter.toString(16).padStart(16, '0')}`;
 }
 
+// On every answer. No answer of the API may be cached (they hold private data) or sniffed as
+// another type than it says; the console's assets set their own cache-control.
+const commonHeaders = {
+  'openai-version': '2020-10-01',
+  'access-control-expose-headers': 'X-Request-ID',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+};
+
 export function buildApp(options: AppOptions): FastifyInstance {
   const logsRequests = ['trace', 'debug', 'info'].includes(options.logger.level);
   const app = Fastify({
@@ -63,7 +73,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     // Undecodable URLs (e.g. '%E0%A4%A') fail before routing: answer them in the envelope too.
-    frameworkErrors: (error, request, reply) => sendError(toApiError(error, options.bodyLimitBytes), reply.header('x-request-id', request.id)),
+    frameworkErrors: (error, request, reply) => sendError(toApiError(error, options.bodyLimitBytes), reply.headers(commonHeaders).header('x-request-id', request.id)),
+    clientErrorHandler: answerClientError,
   });
   const routeTable = new RouteTable();
   app.addHook('onRoute', (route) => routeTable.add(route.url, route.method));
@@ -71,7 +82,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerBodyParser(app, options.bodyLimitBytes);
   // OpenAI pretty-prints JSON bodies with a 2-space indent.
   app.setReplySerializer((payload) => JSON.stringify(payload, null, 2));
-  app.decorateRequest('projectId', '');
+  decorateProjectId(app);
 
   // Once close() is called, requests in flight finish and new ones are told to go elsewhere (503,
   // which the SDKs retry); every answer then closes its connection so the drain ends promptly.
@@ -80,33 +91,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
     draining = true;
   });
   // Hooks take callbacks rather than promises, and there is one per stage: they run on every
-  // request, and this is cheaper. /v1 requests are also authenticated and checked here.
+  // request, and this is cheaper. Authentication is not here but on the /v1 routes themselves.
   app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(commonHeaders);
     reply.header('x-request-id', request.id);
-    reply.header('openai-version', '2020-10-01');
-    reply.header('access-control-expose-headers', 'X-Request-ID');
     if (draining) {
       done(serviceUnavailable('The server is shutting down. Please retry your request.', 1));
       return;
     }
-    // (routeOptions would build an object on every call; is404 and the URL are plain reads.)
-    if (request.is404 || !request.url.startsWith('/v1/')) {
-      done();
-      return;
-    }
-    const authorized = (projectId: string) => {
-      request.projectId = projectId;
-      try {
-        checkBetaHeader(request.headers['openai-beta']);
-        done();
-      } catch (error) {
-        done(error as Error);
-      }
-    };
-    // Most requests come with a key seen a moment ago: answer those without a promise.
-    const known = options.authenticator.knownProjectFor(request.headers.authorization);
-    if (known !== undefined) authorized(known);
-    else options.authenticator.projectFor(request.headers.authorization).then(authorized, done);
+    done();
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('openai-processing-ms', String(Math.round(reply.elapsedTime)));
@@ -130,6 +123,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerConsole(app);
   app.register(
     async (v1) => {
+      authenticateV1(v1, options.authenticator);
       threadRoutes(v1, options.store);
       messageRoutes(v1, options.store);
       assistantRoutes(v1, options.store);

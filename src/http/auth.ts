@@ -54,4 +54,9 @@ export class Authenticator {
     this.owners.set(key, { value: owner.projectId, expiresAt: now + keyCacheMs });
     return owner.projectId;
   }
+
+  /** Whether the last look found no key configured: the server runs open (on loopback only). */
+  get open(): boolean {
+    return this.keysConfigured?.value === false;
+  }
 }

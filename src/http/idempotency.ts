@@ -13,12 +13,6 @@ import type { Store } from '../store/store.js';
 export const idempotencyWindowSeconds = 24 * 60 * 60;
 const maxKeyLength = 255;
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    projectId: string;
-  }
-}
-
 function fingerprint(request: FastifyRequest): string {
   return createHash('sha256').update(`${request.method} ${request.url}\n${request.rawBody}`).digest('hex');
 }

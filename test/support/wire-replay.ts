@@ -10,6 +10,8 @@ export interface WireRequest {
   /** Header lines in the order the client writes them; a name may repeat. Host is not included. */
   headers: Array<[string, string]>;
   body?: string;
+  /** The Host header to send instead of the server's own address. */
+  host?: string;
 }
 
 export interface WireResponse {
@@ -23,7 +25,7 @@ export interface WireResponse {
 
 /** The request bytes: request line, Host, then the client's headers, a blank line and the body. */
 export function requestBytes(host: string, request: WireRequest): Buffer {
-  const lines = [`${request.method} ${request.path} HTTP/1.1`, `Host: ${host}`, ...request.headers.map(([name, value]) => `${name}: ${value}`)];
+  const lines = [`${request.method} ${request.path} HTTP/1.1`, `Host: ${request.host ?? host}`, ...request.headers.map(([name, value]) => `${name}: ${value}`)];
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), Buffer.from(request.body ?? '', 'utf8')]);
 }
 

@@ -1,0 +1,44 @@
+// A server without API keys trusts whoever can reach its loopback address. A web page the operator
+// visits can reach it too: through DNS rebinding (its own name resolving to 127.0.0.1, so the
+// browser sends `Host: evil.example`) or with a cross-site "simple" POST. So a keyless server
+// answers /v1 only for requests addressed to a loopback name and not sent by another site's page.
+import type { FastifyRequest } from 'fastify';
+import { isLoopbackHost } from '../config.js';
+import { ApiError } from '../domain/errors.js';
+
+/** The host part of a Host header or an origin's authority: `[::1]:8080` -> `::1`, `localhost:80` -> `localhost`. */
+function hostnameOf(authority: string): string {
+  const bracketed = /^\[([^\]]*)\]/.exec(authority);
+  if (bracketed) return bracketed[1] ?? '';
+  return authority.replace(/:\d*$/, '').toLowerCase();
+}
+
+function originHostname(origin: string): string | undefined {
+  try {
+    return new URL(origin).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+}
+
+function forbidden(message: string, code: string): ApiError {
+  return new ApiError(403, message, 'invalid_request_error', null, code);
+}
+
+/** Throws a 403 for a request to a keyless server that a browser could have been made to send. */
+export function checkKeylessRequest(request: FastifyRequest): void {
+  const host = request.headers.host;
+  if (host !== undefined && !isLoopbackHost(hostnameOf(host))) {
+    throw forbidden(
+      'This Spool server has no API keys, so it only answers requests addressed to a loopback host (localhost, 127.0.0.1 or [::1]). Create an API key to serve other host names.',
+      'host_not_allowed',
+    );
+  }
+  const origin = request.headers.origin;
+  if (origin !== undefined) {
+    const hostname = originHostname(origin);
+    if (hostname === undefined || !isLoopbackHost(hostname)) {
+      throw forbidden('This Spool server has no API keys, so it does not answer requests sent by web pages of other sites.', 'origin_not_allowed');
+    }
+  }
+}
