@@ -1,7 +1,8 @@
 // A server without API keys trusts whoever can reach its loopback address. A web page the operator
 // visits can reach it too: through DNS rebinding (its own name resolving to 127.0.0.1, so the
 // browser sends `Host: evil.example`) or with a cross-site "simple" POST. So a keyless server
-// answers /v1 only for requests addressed to a loopback name and not sent by another site's page.
+// answers /v1 only for requests addressed to a loopback name and not sent by another site's page,
+// and takes no body in a form a page may send without asking (a CORS "simple" content type).
 import type { FastifyRequest } from 'fastify';
 import { isLoopbackHost } from '../config.js';
 import { ApiError } from '../domain/errors.js';
@@ -19,6 +20,14 @@ function originHostname(origin: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The body types a browser sends cross-site without a preflight. */
+const simpleContentTypes = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 function forbidden(message: string, code: string): ApiError {
@@ -40,5 +49,15 @@ export function checkKeylessRequest(request: FastifyRequest): void {
     if (hostname === undefined || !isLoopbackHost(hostname)) {
       throw forbidden('This Spool server has no API keys, so it does not answer requests sent by web pages of other sites.', 'origin_not_allowed');
     }
+  }
+  const contentType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== undefined && simpleContentTypes.includes(contentType) && hasBody(request)) {
+    throw new ApiError(
+      415,
+      `This Spool server has no API keys, so it takes request bodies only as JSON: send the header 'Content-Type: application/json' (got '${contentType}').`,
+      'invalid_request_error',
+      null,
+      'unsupported_content_type',
+    );
   }
 }

@@ -2,7 +2,7 @@
 // DNS-rebound page sends a foreign Host, a cross-site form or fetch sends a foreign Origin.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { raw } from '../support/http.js';
+import { envelopeOf, raw } from '../support/http.js';
 import { startSpool, type SpoolProcess } from '../support/spool.js';
 import { envelopeFrom, replay } from '../support/wire-replay.js';
 
@@ -62,6 +62,18 @@ describe('a server without keys', () => {
       assert.equal(response.status, 403, `${origin}: ${response.text}`);
     }
     assert.equal(await threadCount(open), before);
+  });
+
+  test('refuses a body a page could send without a preflight, even without an Origin header; an empty one is fine', async () => {
+    const before = await threadCount(open);
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const response = await raw(`${open.baseURL}/threads`, { method: 'POST', body: '{}', headers: { 'content-type': type } });
+      assert.equal(response.status, 415, `${type}: ${response.text}`);
+      assert.match(envelopeOf(response).message, /Content-Type: application\/json/);
+    }
+    assert.equal(await threadCount(open), before);
+    const empty = await raw(`${open.baseURL}/threads`, { method: 'POST', body: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(empty.status, 200, empty.text);
   });
 
   test("answers its own console's origin and other loopback origins", async () => {
