@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import pg from 'pg';
+import { provisionPythonSdk } from './provision-python.mjs';
 
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -26,6 +27,16 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// The Python SDK tests' interpreter: PYTHON if given, else a project-local venv made here.
+if (!process.env.PYTHON) {
+  try {
+    process.env.PYTHON = provisionPythonSdk(join(import.meta.dirname, '..'));
+  } catch (error) {
+    // The Python tests then fail, each saying why; the rest still run.
+    console.error(`!! ${error.message}`);
+  }
+}
+
 const postgresOnly = (file) => file.startsWith(`test${sep}postgres${sep}`);
 const databaseUrl = process.env.SPOOL_TEST_DATABASE_URL || undefined;
 const runId = `${process.pid}_${Date.now().toString(36)}`;

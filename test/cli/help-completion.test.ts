@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { makeTempDir } from '../support/spool.js';
+import { unlessInstalled } from '../support/optional-tools.js';
 
 describe('help', () => {
   test('spool --help lists the server, client and other commands, the environment and exit codes', async () => {
@@ -102,7 +103,7 @@ describe('spool completion', () => {
     assert.deepEqual(completeInBash(script, 'spool threads create --metadata list --tool-resources.c'), ['--tool-resources.code-interpreter']);
   });
 
-  test('zsh: the same candidates, with their descriptions', async () => {
+  test('zsh: the same candidates, with their descriptions', { skip: unlessInstalled('zsh', 'apt-get install zsh') }, async () => {
     const generated = await runCli(['completion', 'zsh']);
     assert.equal(generated.code, 0, generated.stderr);
     const script = generated.stdout;

@@ -1,7 +1,12 @@
 // The Python SDK the tests drive: which interpreter, which pinned version, and a check that fails loudly.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './spool.js';
 
-export const python = process.env.PYTHON ?? 'python3';
+// npm test (scripts/run-tests.mjs) sets PYTHON to the project-local venv it provisions.
+const venvPython = join(repoRoot, '.venv-test', 'bin', 'python');
+export const python = process.env.PYTHON ?? (existsSync(venvPython) ? venvPython : 'python3');
 export const pinnedPythonSdk = '3.22.1';
 
 /** Throws (so the tests fail, never skip) unless `openai==3.22.1` is importable: CI installs it. */
@@ -10,7 +15,7 @@ export function requirePythonSdk(): void {
   if (probe.error || probe.status !== 0) {
     throw new Error(
       `The Python SDK is not installed for '${python}' (${probe.error?.message ?? probe.stderr.trim()}).\n` +
-        `Install it with: ${python} -m pip install openai==${pinnedPythonSdk}   (.ci/run does this)`,
+        `npm test provisions it in .venv-test/; or install it with: ${python} -m pip install openai==${pinnedPythonSdk}`,
     );
   }
   const version = probe.stdout.trim();
