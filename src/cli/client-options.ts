@@ -15,7 +15,7 @@ export interface ClientFlags {
 
 export function withClientOptions(command: Command): Command {
   return command
-    .addOption(new Option('--base-url <url>', `the API's base URL, /v1 included (env SPOOL_BASE_URL or OPENAI_BASE_URL, default ${defaultBaseUrl})`).helpGroup('Connection:'))
+    .addOption(new Option('--base-url <url>', `the API's base URL; a bare server address means its /v1 (env SPOOL_BASE_URL or OPENAI_BASE_URL, default ${defaultBaseUrl})`).helpGroup('Connection:'))
     .addOption(new Option('--api-key <key>', 'the API key to send (env SPOOL_API_KEY or OPENAI_API_KEY)').helpGroup('Connection:'))
     .addOption(
       new Option('--format <format>', "json: the object, indented on a terminal, on one line when piped; jsonl: one object (or list item) per line")
@@ -54,7 +54,13 @@ export function clientFor(command: Command, env: NodeJS.ProcessEnv = process.env
     throw new UsageError(`the base URL must be an http or https URL, got '${baseUrl}'`);
   }
   const apiKey = firstSet(flags.apiKey, env.SPOOL_API_KEY, env.OPENAI_API_KEY);
-  return { client: new ApiClient(baseUrl.replace(/\/+$/, ''), apiKey), print: new Printer(flags.format) };
+  return { client: new ApiClient(apiBaseUrl(baseUrl, parsed), apiKey), print: new Printer(flags.format) };
+}
+
+/** The base URL without its trailing slash; a bare server address (`http://host:8080`) means its API at /v1. */
+function apiBaseUrl(baseUrl: string, parsed: URL): string {
+  const trimmed = baseUrl.replace(/\/+$/, '');
+  return parsed.pathname === '/' && parsed.search === '' ? `${trimmed}/v1` : trimmed;
 }
 
 /** `--thread-id <id>` and friends, each also accepted as a positional argument in the same order. */

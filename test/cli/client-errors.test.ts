@@ -47,6 +47,16 @@ describe('where the server is and which key to send', () => {
     }
   });
 
+  test('a base URL that is only the server address (no /v1, as people often write it) reaches the API at /v1', async () => {
+    const serverAddress = proxy.baseURL.replace(/\/v1$/, '');
+    for (const base of [serverAddress, `${serverAddress}/`]) {
+      proxy.requests.length = 0;
+      const result = await runCli(['threads', 'list', '--limit', '1'], { env: { SPOOL_BASE_URL: base, SPOOL_API_KEY: key } });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(proxy.requests[0]?.url, '/v1/threads?limit=1');
+    }
+  });
+
   test('the base URL: --base-url (after or before the command) wins over SPOOL_BASE_URL, which wins over OPENAI_BASE_URL', async () => {
     const nowhere = `http://127.0.0.1:${await closedPort()}/v1`;
     const cases: Array<[string[], Record<string, string>]> = [
