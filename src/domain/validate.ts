@@ -1,6 +1,6 @@
 // Validates request bodies against the OpenAPI request schemas and reports the first problem as
 // OpenAI's validator words it: the message, the dotted `param` path (`messages[0].content`) and the code.
-import { ApiError } from './errors.js';
+import { ApiError, tooManyProperties } from './errors.js';
 import { requestSchemas } from './openapi/request-schemas.js';
 import type { RequestTypes } from './openapi/request-types.js';
 
@@ -220,7 +220,7 @@ function validateObject(schema: JsonSchema, record: Record<string, unknown>, pat
     }
   }
   if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
-    return new ApiError(400, `Invalid '${path}': too many properties. Expected an object with at most ${schema.maxProperties} properties, but got an object with ${keys.length} properties instead.`, 'invalid_request_error', path, 'object_above_max_properties');
+    return tooManyProperties(path, schema.maxProperties, keys.length);
   }
   for (const name of schema.required ?? []) {
     if (!Object.hasOwn(record, name)) return missingRequired(childPath(path, name));
