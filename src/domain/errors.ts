@@ -114,3 +114,7 @@ export function tooManyProperties(param: string, max: number, actual: number): A
     'object_above_max_properties',
   );
 }
+
+export function bodyTooDeep(maxDepth: number): ApiError {
+  return new ApiError(400, `The JSON body of your request is nested too deeply. The maximum nesting depth is ${maxDepth}.`, 'invalid_request_error', null, 'json_above_max_depth');
+}
