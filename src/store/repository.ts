@@ -321,7 +321,7 @@ export class Repository {
     );
     let query = this.db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('project_id', '=', projectId);
     if (runId !== undefined) query = query.where('run_id', '=', runId);
-    const page = await fetchPage(query, { createdAt: 'created_at', seq: 'seq' }, params, cursors);
+    const page = await fetchPage(query, { createdAt: 'created_at', seq: 'seq', sizeColumns: ['content', 'attachments', 'metadata'] }, params, cursors);
     return { items: page.items.map(messageFromRow), hasMore: page.hasMore };
   }
 
