@@ -221,7 +221,8 @@ export class Repository {
    * The pairs, rarest first: the first pair drives the scan and the others are checked on each
    * thread it yields, so a common first pair would read many threads to fill a page. One statement
    * counts every pair's threads up to a cap, so this costs at most pairs x cap index entries and a
-   * single round trip; equal counts (both past the cap, say) keep the client's order.
+   * single round trip; equal counts (both past the cap, say) keep the client's order. Both engines
+   * need it: no planner can tell which of the pairs folded into one count is the rarer.
    */
   private async rarestFirst(projectId: string, pairs: Array<[key: string, value: string]>): Promise<Array<[key: string, value: string]>> {
     if (pairs.length < 2) return pairs;

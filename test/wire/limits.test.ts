@@ -63,6 +63,10 @@ describe('the metadata filter of the thread list', () => {
     const listed = (found.json as { data: Array<{ id: string }> }).data.map((thread) => thread.id);
     for (const id of ids) assert.ok(listed.includes(id), `${id} is listed`);
     assert.ok(elapsed < 5_000, `16 pairs answered in ${elapsed.toFixed(0)} ms`);
+    const twice = (await raw(`${v1}/threads?limit=100&metadata[k0]=v&metadata[k0]=v&metadata[k1]=v`)).json as { data: Array<{ id: string }> };
+    for (const id of ids) assert.ok(twice.data.some((thread) => thread.id === id), 'a pair given twice still matches');
+    const both = (await raw(`${v1}/threads?metadata[k0]=v&metadata[k0]=w`)).json as { data: unknown[] };
+    assert.deepEqual(both.data, [], 'one key cannot hold two values');
 
     const message = 'Invalid \'metadata\': too many properties. Expected an object with at most 16 properties, but got an object with 17 properties instead.';
     expectError(await raw(`${v1}/threads?${sixteen}&metadata[k16]=v`), { message, param: 'metadata', code: 'object_above_max_properties' });
