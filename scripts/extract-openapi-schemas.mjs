@@ -81,6 +81,55 @@ const attachments = wanted.get('CreateMessageRequest').properties.attachments.an
 attachments.items.required = attachments.required;
 delete attachments.required;
 
+// 3. Bounds: every string, array and free-form object a client sends is stored and echoed in every
+//    list page, so each gets a bound (OpenAI's where it is known, else a generous one of Spool's).
+//    Spool's own keywords, understood by src/domain/validate.ts: `maxDepth` (nesting levels of a
+//    free-form object), `maxBytes` (its serialised JSON size) and `urlSchemes` (accepted URL starts).
+const messageTextLength = 256_000; // OpenAI's limit on a message's text (string content or each text part)
+const instructionsLength = 256_000; // OpenAI's, on an assistant's instructions (the spec's maxLength)
+const message = wanted.get('CreateMessageRequest').properties;
+message.content.oneOf[0].maxLength = messageTextLength;
+message.content.oneOf[1].maxItems = 100; // Spool's choice: content parts per message
+attachments.maxItems = 100; // Spool's choice: attachments per message
+attachments.items.properties.tools.maxItems = 8; // Spool's choice: there are two kinds of tool
+wanted.get('MessageRequestContentTextObject').properties.text.maxLength = messageTextLength;
+const imageUrl = wanted.get('MessageContentImageUrlObject').properties.image_url.properties.url;
+imageUrl.maxLength = 10 * 1024 * 1024; // Spool's choice: a data: URL of an image of several MB
+imageUrl.urlSchemes = ['http:', 'https:', 'data:image/']; // what a model server may be asked to fetch
+wanted.get('CreateThreadRequest').properties.messages.maxItems = 32; // OpenAI's ("at most 32 items", openai-php/client#269)
+const run = wanted.get('CreateRunRequest').properties;
+run.additional_messages.anyOf[0].maxItems = 32; // as a new thread's messages
+run.instructions.anyOf[0].maxLength = instructionsLength;
+run.additional_instructions.anyOf[0].maxLength = instructionsLength;
+wanted.get('CreateThreadAndRunRequest').properties.instructions.anyOf[0].maxLength = instructionsLength;
+const functionObject = wanted.get('FunctionObject').properties;
+functionObject.name.maxLength = 64; // the spec's prose: "a maximum length of 64"
+functionObject.description.maxLength = 1024; // OpenAI's validator (string_above_max_length on tools[i].function.description)
+const jsonSchema = wanted.get('ResponseFormatJsonSchema').properties.json_schema.properties;
+jsonSchema.name.maxLength = 64; // the spec's prose: "a maximum length of 64"
+jsonSchema.description.maxLength = 8192; // Spool's choice
+for (const name of ['FunctionParameters', 'ResponseFormatJsonSchemaSchema']) {
+  Object.assign(wanted.get(name), { maxDepth: 32, maxBytes: 256 * 1024 }); // Spool's choice: real schemas are a few KB, a few levels deep
+}
+const toolOutputs = wanted.get('SubmitToolOutputsRunRequest').properties.tool_outputs;
+toolOutputs.maxItems = 128; // Spool's choice: as many as an assistant may have tools
+toolOutputs.items.properties.output.maxLength = 512_000; // Spool's choice: twice a message's text
+// What is left are identifiers and names (model, assistant_id, file and vector store ids,
+// tool_call_id, a named tool choice): 256 characters, as an assistant's name. An array or a
+// free-form object left unbounded stops the extraction, so a new one gets a decision here.
+function bound(node, path) {
+  if (Array.isArray(node)) {
+    for (const [index, item] of node.entries()) bound(item, `${path}[${index}]`);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  if (node.type === 'string' && !node.enum && node.maxLength === undefined) node.maxLength = 256;
+  if (node.type === 'array' && node.maxItems === undefined) throw new Error(`unbounded array at ${path}`);
+  if (node.additionalProperties === true && node.maxBytes === undefined) throw new Error(`unbounded object at ${path}`);
+  for (const [key, value] of Object.entries(node)) bound(value, `${path}.${key}`);
+}
+for (const [name, schema] of wanted) bound(schema, name);
+
 // Types: one TypeScript type per schema, so what is validated and what is typed cannot drift.
 const refName = (ref) => ref.replace('#/components/schemas/', '');
 const literal = (value) => JSON.stringify(value);

@@ -104,3 +104,17 @@ export function deprecatedBetaV1(): ApiError {
 export function serviceUnavailable(message: string, retryAfterSeconds: number): ApiError {
   return new ApiError(503, message, 'server_error', null, 'service_unavailable', { 'retry-after': String(retryAfterSeconds) });
 }
+
+export function tooManyProperties(param: string, max: number, actual: number): ApiError {
+  return new ApiError(
+    400,
+    `Invalid '${param}': too many properties. Expected an object with at most ${max} properties, but got an object with ${actual} properties instead.`,
+    'invalid_request_error',
+    param,
+    'object_above_max_properties',
+  );
+}
+
+export function bodyTooDeep(maxDepth: number): ApiError {
+  return new ApiError(400, `The JSON body of your request is nested too deeply. The maximum nesting depth is ${maxDepth}.`, 'invalid_request_error', null, 'json_above_max_depth');
+}

@@ -1,6 +1,6 @@
 // Validates request bodies against the OpenAPI request schemas and reports the first problem as
 // OpenAI's validator words it: the message, the dotted `param` path (`messages[0].content`) and the code.
-import { ApiError } from './errors.js';
+import { ApiError, tooManyProperties } from './errors.js';
 import { requestSchemas } from './openapi/request-schemas.js';
 import type { RequestTypes } from './openapi/request-types.js';
 
@@ -25,6 +25,11 @@ interface JsonSchema {
   readonly maxLength?: number;
   readonly minimum?: number;
   readonly maximum?: number;
+  // Spool's own keywords (see scripts/extract-openapi-schemas.mjs): bounds on free-form objects,
+  // and the starts a URL may have.
+  readonly maxDepth?: number;
+  readonly maxBytes?: number;
+  readonly urlSchemes?: readonly string[];
 }
 
 const schemas: { readonly [name: string]: JsonSchema } = requestSchemas;
@@ -172,6 +177,9 @@ function validateString(schema: JsonSchema, text: string, path: string): ApiErro
       return new ApiError(400, `Invalid '${path}': string too long. Expected a string with maximum length ${schema.maxLength}, but got a string with length ${length} instead.`, 'invalid_request_error', path, 'string_above_max_length');
     }
   }
+  if (schema.urlSchemes && !schema.urlSchemes.some((scheme) => text.slice(0, scheme.length).toLowerCase() === scheme)) {
+    return new ApiError(400, `Invalid '${path}': unsupported URL. Expected a URL that begins with ${joinAlternatives(schema.urlSchemes.map((scheme) => `'${scheme}'`))}.`, 'invalid_request_error', path, 'invalid_value');
+  }
   if (schema.minLength !== undefined && text.length < schema.minLength) {
     if (text.length === 0) return new ApiError(400, `Invalid '${path}': empty string. Expected a string with minimum length ${schema.minLength}, but got an empty string instead.`, 'invalid_request_error', path, 'empty_string');
     return new ApiError(400, `Invalid '${path}': string too short. Expected a string with minimum length ${schema.minLength}, but got a string with length ${text.length} instead.`, 'invalid_request_error', path, 'string_below_min_length');
@@ -207,7 +215,39 @@ function validateArray(schema: JsonSchema, items: readonly unknown[], path: stri
   return null;
 }
 
+/** How many levels of objects and arrays a value has (a scalar has none), without recursion. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** A free-form object's bounds: its nesting depth first, so that serialising it is safe. */
+function validateFreeForm(schema: JsonSchema, record: Record<string, unknown>, path: string): ApiError | null {
+  if (schema.maxDepth !== undefined) {
+    const depth = nestingDepth(record);
+    if (depth > schema.maxDepth) {
+      return new ApiError(400, `Invalid '${path}': object too deeply nested. Expected an object with at most ${schema.maxDepth} levels of nesting, but got an object with ${depth} levels instead.`, 'invalid_request_error', path, 'object_above_max_depth');
+    }
+  }
+  if (schema.maxBytes !== undefined) {
+    const bytes = Buffer.byteLength(JSON.stringify(record));
+    if (bytes > schema.maxBytes) {
+      return new ApiError(400, `Invalid '${path}': object too large. Expected an object of at most ${schema.maxBytes} bytes as JSON, but got an object of ${bytes} bytes instead.`, 'invalid_request_error', path, 'object_above_max_size');
+    }
+  }
+  return null;
+}
+
 function validateObject(schema: JsonSchema, record: Record<string, unknown>, path: string): ApiError | null {
+  const freeFormError = validateFreeForm(schema, record, path);
+  if (freeFormError) return freeFormError;
   const keys = Object.keys(record);
   const properties = schema.properties ?? {};
   // An object schema that lists its properties is closed unless it says otherwise: the API
@@ -220,7 +260,7 @@ function validateObject(schema: JsonSchema, record: Record<string, unknown>, pat
     }
   }
   if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
-    return new ApiError(400, `Invalid '${path}': too many properties. Expected an object with at most ${schema.maxProperties} properties, but got an object with ${keys.length} properties instead.`, 'invalid_request_error', path, 'object_above_max_properties');
+    return tooManyProperties(path, schema.maxProperties, keys.length);
   }
   for (const name of schema.required ?? []) {
     if (!Object.hasOwn(record, name)) return missingRequired(childPath(path, name));

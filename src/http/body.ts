@@ -1,7 +1,33 @@
 // Request bodies: JSON whatever the content-type says (curl -d sends form encoding), and an empty
 // body is no body, as the Python SDK and openai-node v4 send on GET and DELETE with a JSON content-type.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { invalidJsonBody } from '../domain/errors.js';
+import { bodyTooDeep, invalidJsonBody } from '../domain/errors.js';
+
+/** No request needs more levels; deeper ones would only feed recursion (validation, serialising). */
+const maxBodyDepth = 64;
+
+/** The deepest nesting of objects and arrays in JSON text, counted without parsing; stops past `limit`. */
+function jsonDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c) index++; // a backslash escapes the next character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x7b || code === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if (code === 0x7d || code === 0x5d) {
+      depth--;
+    }
+  }
+  return deepest;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,6 +44,10 @@ export function registerBodyParser(app: FastifyInstance, bodyLimitBytes: number)
     request.rawBody = raw;
     if (raw.trim() === '') {
       done(null, undefined);
+      return;
+    }
+    if (jsonDepth(raw, maxBodyDepth) > maxBodyDepth) {
+      done(bodyTooDeep(maxBodyDepth), undefined);
       return;
     }
     try {

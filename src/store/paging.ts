@@ -13,6 +13,35 @@ export interface Cursor {
 export interface KeyColumns {
   createdAt: string;
   seq: string;
+  /**
+   * The text columns that make a row large (JSON documents), if any: the page's rows are then
+   * measured in the database before any is read, and only those that fit the budget are read.
+   */
+  sizeColumns?: readonly string[];
+}
+
+/**
+ * What one page may hold, in characters of stored text: past it a page ends early, with `has_more`
+ * and a `last_id` to go on from, as if `limit` were smaller. A page always holds at least one
+ * object, so one object at most the request body limit makes the largest page budget + that.
+ */
+export const pageBudgetChars = 4 * 1024 * 1024;
+
+/** How many of the rows, in read order, fit the budget: at least one. */
+function rowsWithinBudget(sizes: readonly number[]): number {
+  let total = 0;
+  for (const [index, size] of sizes.entries()) {
+    total += size;
+    if (total > pageBudgetChars) return Math.max(1, index);
+  }
+  return sizes.length;
+}
+
+/** A row's stored size: the length of its text values (its JSON documents), a few characters for the rest. */
+function storedSize(row: object): number {
+  let size = 0;
+  for (const value of Object.values(row)) size += typeof value === 'string' ? value.length : 16;
+  return size;
 }
 
 function unknownCursor(param: 'after' | 'before', kind: string, id: string): ApiError {
@@ -56,13 +85,27 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
   // With only `before`, read backwards from it (nearest first), then restore the requested order.
   const backwards = cursors.before !== undefined && cursors.after === undefined;
   const direction = sql.raw(descending !== backwards ? 'desc' : 'asc');
-  const rows = await scoped
-    .orderBy(sql`${sql.ref(keys.createdAt)} ${direction}`)
-    .orderBy(sql`${sql.ref(keys.seq)} ${direction}`)
-    .limit(params.limit + 1)
+  const ordered = <O>(builder: SelectQueryBuilder<DB, TB, O>) =>
+    builder.orderBy(sql`${sql.ref(keys.createdAt)} ${direction}`).orderBy(sql`${sql.ref(keys.seq)} ${direction}`);
+  let count = params.limit;
+  let measuredMore: boolean | undefined;
+  if (keys.sizeColumns && keys.sizeColumns.length > 0) {
+    // Measure first: a page of large rows is cut to the budget before any of them is read.
+    const size = sql.join(keys.sizeColumns.map((column) => sql`length(${sql.ref(column)})`), sql` + `);
+    const measured = await ordered(scoped.clearSelect().select(sql<number | string>`${size}`.as('stored_size')))
+      .limit(params.limit + 1)
+      .execute();
+    const sizes = measured.map((row) => Number((row as { stored_size: number | string }).stored_size));
+    count = Math.min(params.limit, rowsWithinBudget(sizes.slice(0, params.limit)));
+    measuredMore = sizes.length > count;
+  }
+  const rows = await ordered(scoped)
+    .limit(measuredMore === undefined ? count + 1 : count)
     .execute();
-  const hasMore = rows.length > params.limit;
-  const items = rows.slice(0, params.limit) as Row[];
+  // Rows read whole (no size columns) are measured here: the response is bounded all the same.
+  const kept = Math.min(count, rowsWithinBudget(rows.slice(0, count).map((row) => storedSize(row as object))));
+  const hasMore = rows.length > kept || measuredMore === true;
+  const items = rows.slice(0, kept) as Row[];
   if (backwards) items.reverse();
   return { items, hasMore };
 }

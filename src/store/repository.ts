@@ -1,12 +1,12 @@
 // Every query Spool runs, written once for both engines. Each method is scoped by project: no
 // query here can read or change another project's objects.
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Message, MessageRole, MessageStatus } from '../domain/message.js';
 import type { MetadataMap } from '../domain/metadata.js';
 import type { ListParams, Page } from '../domain/pagination.js';
 import type { Thread } from '../domain/thread.js';
 import type { ToolResources } from '../domain/tool-resources.js';
-import { type DialectName, forUpdate, plannerPicksRarestPair } from './dialect.js';
+import { type DialectName, forUpdate } from './dialect.js';
 import { fetchPage, resolveCursors } from './paging.js';
 import { precompiled } from './precompiled.js';
 import type { Database, MessagesTable, ThreadsTable } from './schema.js';
@@ -22,6 +22,11 @@ export interface StoredResponse {
   statusCode: number;
   body: string;
   createdAt: number;
+}
+
+function distinctPairs(pairs: ReadonlyArray<[key: string, value: string]>): Array<[key: string, value: string]> {
+  const seen = new Map(pairs.map((pair) => [JSON.stringify(pair), pair]));
+  return [...seen.values()];
 }
 
 function threadFromRow(row: Selectable<ThreadsTable>): Thread {
@@ -172,7 +177,7 @@ export class Repository {
 
   async listThreads(projectId: string, params: ListParams, filter: ThreadFilter): Promise<Page<Thread>> {
     const cursors = await resolveCursors(params, 'thread', (id) => this.db.selectFrom('threads').select(['created_at', 'seq']).where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst());
-    const [first, ...others] = await this.rarestFirst(projectId, filter.metadata);
+    const [first, ...others] = await this.rarestFirst(projectId, distinctPairs(filter.metadata));
     if (first) {
       // The first pair drives the scan through its index, already in (created_at, seq) order.
       let query = this.db
@@ -182,18 +187,21 @@ export class Repository {
         .where('m.project_id', '=', projectId)
         .where('m.key', '=', first[0])
         .where('m.value', '=', first[1]);
-      for (const [key, value] of others) {
-        query = query.where(({ exists, selectFrom }) =>
-          exists(
+      if (others.length > 0) {
+        // The other pairs in one correlated count over the thread's own metadata rows (at most 16, by
+        // its primary key): the same small cost per candidate thread whatever the number of pairs,
+        // and a query whose plan does not grow with them. The pairs are distinct and a row holds one
+        // key and one value, so each row matches at most one pair: all match when the count does.
+        // No project_id term: thread_seq already names one thread, and without it no engine can
+        // read the pairs through the pair index (all of a common pair's rows) instead of the key.
+        query = query.where(({ eb, selectFrom }) =>
+          eb(
             selectFrom('thread_metadata as o')
-              .select('o.thread_seq')
-              // Every column of the pair index, so that this check is one exact index seek, and a
-              // planner may instead drive the scan from this pair when it is the rarer one.
-              .where('o.project_id', '=', projectId)
-              .where('o.key', '=', key)
-              .where('o.value', '=', value)
-              .whereRef('o.created_at', '=', 'm.created_at')
-              .whereRef('o.thread_seq', '=', 't.seq'),
+              .select(({ fn }) => fn.countAll().as('matched'))
+              .whereRef('o.thread_seq', '=', 't.seq')
+              .where(({ and, or, eb: inner }) => or(others.map(([key, value]) => and([inner('o.key', '=', key), inner('o.value', '=', value)])))),
+            '=',
+            others.length,
           ),
         );
       }
@@ -211,22 +219,24 @@ export class Repository {
 
   /**
    * The pairs, rarest first: the first pair drives the scan and the others are checked on each
-   * thread it yields, so a common first pair would read many threads to fill a page. Counting stops
-   * at a cap, so this costs a few short index reads; equal counts keep the client's order.
+   * thread it yields, so a common first pair would read many threads to fill a page. One statement
+   * counts every pair's threads up to a cap, so this costs at most pairs x cap index entries and a
+   * single round trip; equal counts (both past the cap, say) keep the client's order. Both engines
+   * need it: no planner can tell which of the pairs folded into one count is the rarer.
    */
   private async rarestFirst(projectId: string, pairs: Array<[key: string, value: string]>): Promise<Array<[key: string, value: string]>> {
-    if (pairs.length < 2 || plannerPicksRarestPair(this.dialect)) return pairs;
-    const counted: Array<{ pair: [string, string]; count: number }> = [];
-    for (const pair of pairs) counted.push({ pair, count: await this.countThreadsWithPair(projectId, pair, 10_000) });
-    return counted.sort((a, b) => a.count - b.count).map(({ pair }) => pair);
-  }
-
-  private async countThreadsWithPair(projectId: string, [key, value]: [string, string], cap: number): Promise<number> {
-    const row = await this.db
-      .selectFrom((eb) => eb.selectFrom('thread_metadata').select('thread_seq').where('project_id', '=', projectId).where('key', '=', key).where('value', '=', value).limit(cap).as('matches'))
-      .select((eb) => eb.fn.countAll().as('count'))
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
+    if (pairs.length < 2) return pairs;
+    const cap = 1_000;
+    const counts = pairs.map(
+      ([key, value], index) =>
+        sql`(select count(*) from (select 1 from thread_metadata where project_id = ${projectId} and key = ${key} and value = ${value} limit ${cap}) as matches) as ${sql.ref(`c${index}`)}`,
+    );
+    const { rows } = await sql<Record<string, number | string | bigint>>`select ${sql.join(counts)}`.execute(this.db);
+    const row = rows[0] ?? {};
+    return pairs
+      .map((pair, index) => ({ pair, count: Number(row[`c${index}`] ?? 0) }))
+      .sort((a, b) => a.count - b.count)
+      .map(({ pair }) => pair);
   }
 
   // Messages
@@ -312,7 +322,7 @@ export class Repository {
     );
     let query = this.db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('project_id', '=', projectId);
     if (runId !== undefined) query = query.where('run_id', '=', runId);
-    const page = await fetchPage(query, { createdAt: 'created_at', seq: 'seq' }, params, cursors);
+    const page = await fetchPage(query, { createdAt: 'created_at', seq: 'seq', sizeColumns: ['content', 'attachments', 'metadata'] }, params, cursors);
     return { items: page.items.map(messageFromRow), hasMore: page.hasMore };
   }
 

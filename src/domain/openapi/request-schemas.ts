@@ -50,7 +50,8 @@ export const requestSchemas = {
         "type": "object",
         "properties": {
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256
           }
         },
         "required": [
@@ -189,7 +190,8 @@ export const requestSchemas = {
       "model": {
         "anyOf": [
           {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256
           },
           {
             "$ref": "#/components/schemas/AssistantSupportedModels"
@@ -261,7 +263,8 @@ export const requestSchemas = {
                     "type": "array",
                     "maxItems": 20,
                     "items": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 256
                     }
                   }
                 }
@@ -273,7 +276,8 @@ export const requestSchemas = {
                     "type": "array",
                     "maxItems": 1,
                     "items": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 256
                     }
                   },
                   "vector_stores": {
@@ -286,7 +290,8 @@ export const requestSchemas = {
                           "type": "array",
                           "maxItems": 100000000,
                           "items": {
-                            "type": "string"
+                            "type": "string",
+                            "maxLength": 256
                           }
                         },
                         "chunking_strategy": {
@@ -430,7 +435,8 @@ export const requestSchemas = {
       "content": {
         "oneOf": [
           {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256000
           },
           {
             "type": "array",
@@ -447,7 +453,8 @@ export const requestSchemas = {
                 }
               ]
             },
-            "minItems": 1
+            "minItems": 1,
+            "maxItems": 100
           }
         ]
       },
@@ -459,7 +466,8 @@ export const requestSchemas = {
               "type": "object",
               "properties": {
                 "file_id": {
-                  "type": "string"
+                  "type": "string",
+                  "maxLength": 256
                 },
                 "tools": {
                   "type": "array",
@@ -472,14 +480,16 @@ export const requestSchemas = {
                         "$ref": "#/components/schemas/AssistantToolsFileSearchTypeOnly"
                       }
                     ]
-                  }
+                  },
+                  "maxItems": 8
                 }
               },
               "required": [
                 "file_id",
                 "tools"
               ]
-            }
+            },
+            "maxItems": 100
           },
           {
             "type": "null"
@@ -496,14 +506,16 @@ export const requestSchemas = {
     "additionalProperties": false,
     "properties": {
       "assistant_id": {
-        "type": "string"
+        "type": "string",
+        "maxLength": 256
       },
       "model": {
         "anyOf": [
           {
             "anyOf": [
               {
-                "type": "string"
+                "type": "string",
+                "maxLength": 256
               },
               {
                 "$ref": "#/components/schemas/AssistantSupportedModels"
@@ -521,7 +533,8 @@ export const requestSchemas = {
       "instructions": {
         "anyOf": [
           {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256000
           },
           {
             "type": "null"
@@ -531,7 +544,8 @@ export const requestSchemas = {
       "additional_instructions": {
         "anyOf": [
           {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256000
           },
           {
             "type": "null"
@@ -544,7 +558,8 @@ export const requestSchemas = {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/CreateMessageRequest"
-            }
+            },
+            "maxItems": 32
           },
           {
             "type": "null"
@@ -677,7 +692,8 @@ export const requestSchemas = {
     "additionalProperties": false,
     "properties": {
       "assistant_id": {
-        "type": "string"
+        "type": "string",
+        "maxLength": 256
       },
       "thread": {
         "$ref": "#/components/schemas/CreateThreadRequest"
@@ -687,7 +703,8 @@ export const requestSchemas = {
           {
             "anyOf": [
               {
-                "type": "string"
+                "type": "string",
+                "maxLength": 256
               },
               {
                 "type": "string",
@@ -742,7 +759,8 @@ export const requestSchemas = {
       "instructions": {
         "anyOf": [
           {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256000
           },
           {
             "type": "null"
@@ -785,7 +803,8 @@ export const requestSchemas = {
                     "type": "array",
                     "maxItems": 20,
                     "items": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 256
                     }
                   }
                 }
@@ -797,7 +816,8 @@ export const requestSchemas = {
                     "type": "array",
                     "maxItems": 1,
                     "items": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 256
                     }
                   }
                 }
@@ -914,7 +934,8 @@ export const requestSchemas = {
         "type": "array",
         "items": {
           "$ref": "#/components/schemas/CreateMessageRequest"
-        }
+        },
+        "maxItems": 32
       },
       "tool_resources": {
         "anyOf": [
@@ -928,7 +949,8 @@ export const requestSchemas = {
                     "type": "array",
                     "maxItems": 20,
                     "items": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 256
                     }
                   }
                 }
@@ -940,7 +962,8 @@ export const requestSchemas = {
                     "type": "array",
                     "maxItems": 1,
                     "items": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 256
                     }
                   },
                   "vector_stores": {
@@ -953,7 +976,8 @@ export const requestSchemas = {
                           "type": "array",
                           "maxItems": 100000000,
                           "items": {
-                            "type": "string"
+                            "type": "string",
+                            "maxLength": 256
                           }
                         },
                         "chunking_strategy": {
@@ -1069,10 +1093,12 @@ export const requestSchemas = {
     "type": "object",
     "properties": {
       "description": {
-        "type": "string"
+        "type": "string",
+        "maxLength": 1024
       },
       "name": {
-        "type": "string"
+        "type": "string",
+        "maxLength": 64
       },
       "parameters": {
         "$ref": "#/components/schemas/FunctionParameters"
@@ -1094,7 +1120,9 @@ export const requestSchemas = {
   },
   "FunctionParameters": {
     "type": "object",
-    "additionalProperties": true
+    "additionalProperties": true,
+    "maxDepth": 32,
+    "maxBytes": 262144
   },
   "MessageContentImageFileObject": {
     "type": "object",
@@ -1109,7 +1137,8 @@ export const requestSchemas = {
         "type": "object",
         "properties": {
           "file_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256
           },
           "detail": {
             "type": "string",
@@ -1143,7 +1172,13 @@ export const requestSchemas = {
         "type": "object",
         "properties": {
           "url": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 10485760,
+            "urlSchemes": [
+              "http:",
+              "https:",
+              "data:image/"
+            ]
           },
           "detail": {
             "type": "string",
@@ -1174,7 +1209,8 @@ export const requestSchemas = {
         ]
       },
       "text": {
-        "type": "string"
+        "type": "string",
+        "maxLength": 256000
       }
     },
     "required": [
@@ -1207,7 +1243,8 @@ export const requestSchemas = {
       "model": {
         "anyOf": [
           {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256
           },
           {
             "$ref": "#/components/schemas/AssistantSupportedModels"
@@ -1279,7 +1316,8 @@ export const requestSchemas = {
                     "type": "array",
                     "maxItems": 20,
                     "items": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 256
                     }
                   }
                 }
@@ -1291,7 +1329,8 @@ export const requestSchemas = {
                     "type": "array",
                     "maxItems": 1,
                     "items": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 256
                     }
                   }
                 }
@@ -1376,7 +1415,8 @@ export const requestSchemas = {
                     "type": "array",
                     "maxItems": 20,
                     "items": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 256
                     }
                   }
                 }
@@ -1388,7 +1428,8 @@ export const requestSchemas = {
                     "type": "array",
                     "maxItems": 1,
                     "items": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 256
                     }
                   }
                 }
@@ -1454,10 +1495,12 @@ export const requestSchemas = {
         "type": "object",
         "properties": {
           "description": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 8192
           },
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 64
           },
           "schema": {
             "$ref": "#/components/schemas/ResponseFormatJsonSchemaSchema"
@@ -1485,7 +1528,9 @@ export const requestSchemas = {
   },
   "ResponseFormatJsonSchemaSchema": {
     "type": "object",
-    "additionalProperties": true
+    "additionalProperties": true,
+    "maxDepth": 32,
+    "maxBytes": 262144
   },
   "ResponseFormatText": {
     "type": "object",
@@ -1511,13 +1556,16 @@ export const requestSchemas = {
           "type": "object",
           "properties": {
             "tool_call_id": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 256
             },
             "output": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 512000
             }
           }
-        }
+        },
+        "maxItems": 128
       },
       "stream": {
         "anyOf": [

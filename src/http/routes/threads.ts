@@ -1,7 +1,7 @@
 // /v1/threads and /v1/threads/{thread_id}: create, list (a Spool extension), retrieve, modify, delete.
 import type { FastifyInstance } from 'fastify';
 import { nowSeconds } from '../../domain/clock.js';
-import { ApiError, notFound } from '../../domain/errors.js';
+import { ApiError, notFound, tooManyProperties } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import { messageFromRequest } from '../../domain/message.js';
 import { metadataFrom } from '../../domain/metadata.js';
@@ -18,6 +18,9 @@ interface ThreadParams {
   thread_id: string;
 }
 
+/** At most as many pairs as a thread's metadata can hold: more could never match, and each costs a query term. */
+const maxFilterPairs = 16;
+
 /** `metadata[key]=value` pairs (AND-ed) and `created_after` / `created_before` (Unix seconds). */
 export function parseThreadFilter(query: Query): ThreadFilter {
   const metadata: Array<[string, string]> = [];
@@ -29,6 +32,7 @@ export function parseThreadFilter(query: Query): ThreadFilter {
     }
     for (const single of Array.isArray(value) ? value : [value ?? '']) metadata.push([key, single]);
   }
+  if (metadata.length > maxFilterPairs) throw tooManyProperties('metadata', maxFilterPairs, metadata.length);
   return { metadata, createdAfter: parseInteger(query, 'created_after'), createdBefore: parseInteger(query, 'created_before') };
 }
 
