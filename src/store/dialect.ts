@@ -30,15 +30,6 @@ export function snapshotTransaction<DB>(db: Kysely<DB>, dialect: DialectName): T
   return dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction();
 }
 
-/**
- * Whether the planner itself picks which metadata pair drives a filtered list, from statistics:
- * PostgreSQL's do (autovacuum keeps them current), while Spool's SQLite never runs ANALYZE, so its
- * planner takes the pairs in the order written and Spool puts the rarest first.
- */
-export function plannerPicksRarestPair(dialect: DialectName): boolean {
-  return dialect === 'postgres';
-}
-
 interface DriverError {
   code?: unknown;
   message?: unknown;
