@@ -132,7 +132,7 @@ export class RunExecution {
 
   private async chatRequest(config: ModelConfig): Promise<{ chat: ChatRequest } | { error: RunError | 'max_prompt_tokens' }> {
     const [messages, steps] = await Promise.all([this.store.repo.allMessages(this.projectId, this.run.thread_id), this.store.runs.stepsOfRun(this.run.id)]);
-    const prompt = buildPrompt(this.run, messages, steps);
+    const prompt = buildPrompt(this.run, messages, steps, config.imageUrls);
     if (prompt.overBudget) return { error: 'max_prompt_tokens' };
     const tools: ChatCompletionTool[] = functionTools(this.run.tools).map((tool) => ({ type: 'function', function: tool.function }));
     const choice = this.run.tool_choice;
