@@ -34,14 +34,14 @@ const textSaveIntervalMs = 1_000;
 
 // What one model answer may hold, so that a misbehaving model server cannot exhaust memory or the
 // database: the text of a message (OpenAI's limit), and the tool calls' number, names and arguments.
-export const maxAnswerCharacters = 256_000;
-export const maxToolCalls = 128;
+const maxAnswerCharacters = 256_000;
+const maxToolCalls = 128;
 const maxToolNameCharacters = 64;
-export const maxToolArgumentCharacters = 262_144;
-export const maxAllToolArgumentCharacters = 1_048_576;
+const maxToolArgumentCharacters = 262_144;
+const maxAllToolArgumentCharacters = 1_048_576;
 
 /** A model stream read without pause gives the event loop back this often, so other requests are served. */
-const yieldEveryMs = 10;
+const yieldEveryMs = 2;
 
 type Outcome = { kind: 'stopped' } | { kind: 'ended'; ending: Ending };
 
