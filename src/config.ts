@@ -1,5 +1,6 @@
 // Flags and environment -> one typed Config for `spool serve`, validated once at start-up (flags win).
 import { join } from 'node:path';
+import { type ImageUrlPolicy, imageUrlPolicies } from './runs/image-urls.js';
 import type { ModelConfig } from './runs/model-config.js';
 import type { StoreSettings } from './store/open.js';
 
@@ -143,9 +144,13 @@ export function isLoopbackHost(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1';
 }
 
-/** `gpt-4o=llama3.1:8b,*=qwen2.5` or a JSON object. */
+/**
+ * `gpt-4o=llama3.1:8b,*=qwen2.5` or a JSON object. The map has no prototype, so that a model
+ * named `constructor` or `__proto__` is just a name.
+ */
 export function parseModelMap(raw: string | undefined, source: string): Record<string, string> {
-  if (!raw || raw.trim() === '') return {};
+  const map: Record<string, string> = Object.create(null);
+  if (!raw || raw.trim() === '') return map;
   if (raw.trim().startsWith('{')) {
     let parsed: unknown;
     try {
@@ -156,13 +161,15 @@ export function parseModelMap(raw: string | undefined, source: string): Record<s
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((value) => typeof value !== 'string')) {
       throw new ConfigError(`${source} must map model names to model names`);
     }
-    return parsed as Record<string, string>;
+    for (const [from, to] of Object.entries(parsed)) map[from] = to as string;
+    return map;
   }
   const entries = raw.split(',').map((pair) => pair.split('=').map((part) => part.trim()));
   if (entries.some((entry) => entry.length !== 2 || !entry[0] || !entry[1])) {
     throw new ConfigError(`${source} must look like 'gpt-4o=llama3.1:8b,*=qwen2.5'`);
   }
-  return Object.fromEntries(entries as Array<[string, string]>);
+  for (const [from, to] of entries as Array<[string, string]>) map[from] = to;
+  return map;
 }
 
 export function resolveModelConfig(flags: { modelBaseUrl?: string | undefined; modelApiKey?: string | undefined; modelMap?: string | undefined }, env: Record<string, string | undefined>): ModelConfig | undefined {
@@ -178,10 +185,13 @@ export function resolveModelConfig(flags: { modelBaseUrl?: string | undefined; m
   const timeout = env.SPOOL_MODEL_TIMEOUT_MS;
   const idleTimeoutMs = timeout ? Number(timeout) : 60_000;
   if (!Number.isInteger(idleTimeoutMs) || idleTimeoutMs <= 0) throw new ConfigError(`SPOOL_MODEL_TIMEOUT_MS must be a positive integer, got '${timeout}'`);
+  const imageUrls = env.SPOOL_MODEL_IMAGE_URLS ?? 'public';
+  if (!imageUrlPolicies.includes(imageUrls as ImageUrlPolicy)) throw new ConfigError(`SPOOL_MODEL_IMAGE_URLS must be one of ${imageUrlPolicies.join(', ')}, got '${imageUrls}'`);
   return {
     baseURL: baseURL.replace(/\/+$/, ''),
     apiKey: flags.modelApiKey ?? env.SPOOL_MODEL_API_KEY ?? 'spool',
     modelMap: parseModelMap(flags.modelMap ?? env.SPOOL_MODEL_MAP, flags.modelMap ? '--model-map' : 'SPOOL_MODEL_MAP'),
     idleTimeoutMs,
+    imageUrls: imageUrls as ImageUrlPolicy,
   };
 }

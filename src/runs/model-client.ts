@@ -3,6 +3,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Usage } from '../domain/run.js';
+import { boundedFetch, ResponseTooLarge } from './bounded-fetch.js';
 import type { ModelConfig } from './model-config.js';
 
 export type ChatRequest = Omit<ChatCompletionCreateParamsStreaming, 'stream' | 'stream_options'>;
@@ -13,16 +14,35 @@ export type ModelEvent =
   | { type: 'finish'; reason: string }
   | { type: 'usage'; usage: Usage };
 
-/** A failed model call: what to record as the run's last_error, and whether trying again may help. */
+/** OpenAI's own words for a failure on its side: all a client learns of what the model server said. */
+export const serverErrorMessage = 'The server had an error while processing your request. Sorry about that!';
+export const rateLimitMessage = 'Rate limit reached for requests to the model. Please try again later.';
+
+/** How much of what the model server said is kept for the log. */
+const maxDetailLength = 2_000;
+
+/**
+ * A failed model call: what to record as the run's last_error (never the model server's own text,
+ * which may name internal hosts or keys), whether trying again may help, and, for the log only,
+ * what the model server said.
+ */
 export class ModelError extends Error {
+  readonly retryAfterMs: number | undefined;
+  /** The model server's HTTP status, when it answered one. */
+  readonly status: number | undefined;
+  readonly detail: string | undefined;
+
   constructor(
     readonly code: 'server_error' | 'rate_limit_exceeded',
     message: string,
     readonly retriable: boolean,
-    readonly retryAfterMs?: number,
+    options: { retryAfterMs?: number | undefined; status?: number | undefined; detail?: string | undefined } = {},
   ) {
     super(message);
     this.name = 'ModelError';
+    this.retryAfterMs = options.retryAfterMs;
+    this.status = options.status;
+    this.detail = options.detail?.slice(0, maxDetailLength);
   }
 }
 
@@ -34,22 +54,24 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
 function classify(error: unknown, idle: boolean, timeoutMs: number): ModelError {
   if (error instanceof ModelError) return error;
   if (idle) return new ModelError('server_error', `The model server sent nothing for ${timeoutMs} ms.`, true);
+  const tooLarge = error instanceof ResponseTooLarge ? error : error instanceof Error && error.cause instanceof ResponseTooLarge ? error.cause : undefined;
+  if (tooLarge) return new ModelError('server_error', tooLarge.message, false);
+  const detail = error instanceof Error ? error.message : String(error);
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
-    const detail = error.message.replace(/^\d+\s*/, '');
-    if (error.status === 429) return new ModelError('rate_limit_exceeded', `The model server is rate limiting requests: ${detail}`, true, retryAfterMs(error.headers));
-    if (error.status >= 500 || error.status === 408 || error.status === 409) return new ModelError('server_error', `The model server failed with HTTP ${error.status}: ${detail}`, true);
-    return new ModelError('server_error', `The model server refused the request with HTTP ${error.status}: ${detail}`, false);
+    const status = error.status;
+    const said = detail.replace(/^\d+\s*/, '');
+    if (status === 429) return new ModelError('rate_limit_exceeded', rateLimitMessage, true, { retryAfterMs: retryAfterMs(error.headers), status, detail: said });
+    return new ModelError('server_error', serverErrorMessage, status >= 500 || status === 408 || status === 409, { status, detail: said });
   }
-  if (error instanceof OpenAI.APIConnectionError) return new ModelError('server_error', `Could not reach the model server: ${error.message}`, true);
-  const message = error instanceof Error ? error.message : String(error);
-  return new ModelError('server_error', `The model server sent a malformed response: ${message}`, false);
+  if (error instanceof OpenAI.APIConnectionError) return new ModelError('server_error', serverErrorMessage, true, { detail: `could not reach the model server: ${detail}` });
+  return new ModelError('server_error', serverErrorMessage, false, { detail: `malformed response: ${detail}` });
 }
 
 export class ModelClient {
   private readonly client: OpenAI;
 
   constructor(private readonly config: ModelConfig) {
-    this.client = new OpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, maxRetries: 0, timeout: config.idleTimeoutMs });
+    this.client = new OpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, maxRetries: 0, timeout: config.idleTimeoutMs, fetch: boundedFetch });
   }
 
   /** Streams one completion. Aborting `signal` stops it quietly; every failure is a ModelError. */
@@ -86,6 +108,8 @@ export class ModelClient {
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', abort);
+      // A caller that stops reading early (the answer is over a limit) closes the connection too.
+      controller.abort();
     }
   }
 }

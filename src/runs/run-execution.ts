@@ -1,6 +1,7 @@
 // Executes one claimed run: calls the model, streams what it writes into a message or tool calls,
 // and ends the run in a terminal state (or requires_action) whatever happens on the way.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ChatCompletionTool, ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
 import { nowSeconds } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
@@ -10,7 +11,7 @@ import type { FunctionCallDetails, RunStep } from '../domain/run-step.js';
 import { functionTools } from '../domain/tools.js';
 import type { Store } from '../store/store.js';
 import { buildPrompt } from './chat-history.js';
-import { type ChatRequest, type ModelClient, ModelError, type ModelEvent } from './model-client.js';
+import { type ChatRequest, type ModelClient, ModelError, type ModelEvent, serverErrorMessage } from './model-client.js';
 import { type ModelConfig, resolveModelName } from './model-config.js';
 import { emitEnded, endRun, type Ending } from './run-endings.js';
 import { emitMessage, emitRun, emitStep, type RunEventSink } from './run-events.js';
@@ -31,6 +32,17 @@ export const noModelServerMessage =
 /** How often a growing answer is saved, so a crash keeps most of it. */
 const textSaveIntervalMs = 1_000;
 
+// What one model answer may hold, so that a misbehaving model server cannot exhaust memory or the
+// database: the text of a message (OpenAI's limit), and the tool calls' number, names and arguments.
+const maxAnswerCharacters = 256_000;
+const maxToolCalls = 128;
+const maxToolNameCharacters = 64;
+const maxToolArgumentCharacters = 262_144;
+const maxAllToolArgumentCharacters = 1_048_576;
+
+/** A model stream read without pause gives the event loop back this often, so other requests are served. */
+const yieldEveryMs = 2;
+
 type Outcome = { kind: 'stopped' } | { kind: 'ended'; ending: Ending };
 
 class Interrupted extends Error {}
@@ -42,6 +54,9 @@ export class RunExecution {
   private toolStep: RunStep | undefined;
   private readonly calls: FunctionCallDetails[] = [];
   private finishReason: string | undefined;
+  /** The answer reached maxAnswerCharacters: the rest of it was not read. */
+  private answerCut = false;
+  private toolArgumentCharacters = 0;
   private usage: Usage | null = null;
   private readonly abort = new AbortController();
   private interruption: Outcome | undefined;
@@ -132,7 +147,7 @@ export class RunExecution {
 
   private async chatRequest(config: ModelConfig): Promise<{ chat: ChatRequest } | { error: RunError | 'max_prompt_tokens' }> {
     const [messages, steps] = await Promise.all([this.store.repo.allMessages(this.projectId, this.run.thread_id), this.store.runs.stepsOfRun(this.run.id)]);
-    const prompt = buildPrompt(this.run, messages, steps);
+    const prompt = buildPrompt(this.run, messages, steps, config.imageUrls);
     if (prompt.overBudget) return { error: 'max_prompt_tokens' };
     const tools: ChatCompletionTool[] = functionTools(this.run.tools).map((tool) => ({ type: 'function', function: tool.function }));
     const choice = this.run.tool_choice;
@@ -157,18 +172,25 @@ export class RunExecution {
   private async callModel(client: ModelClient, request: ChatRequest): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       let produced = false;
+      let yieldedAt = performance.now();
       try {
         for await (const event of client.stream(request, this.abort.signal)) {
           this.throwIfInterrupted();
           if (event.type === 'content' || event.type === 'tool_call') produced = true;
           await this.onModelEvent(event);
+          if (this.answerCut) break;
+          if (performance.now() - yieldedAt >= yieldEveryMs) {
+            await yieldToEventLoop();
+            yieldedAt = performance.now();
+          }
         }
         this.throwIfInterrupted();
-        if (this.finishReason === undefined) throw new ModelError('server_error', 'The model server closed the stream before it finished the answer.', !produced);
+        if (this.finishReason === undefined && !this.answerCut) throw new ModelError('server_error', 'The model server closed the stream before it finished the answer.', !produced);
         return;
       } catch (error) {
         this.throwIfInterrupted();
         if (!(error instanceof ModelError)) throw error;
+        this.options.log.warn({ run: this.run.id, attempt, status: error.status, upstream: error.detail, lastError: error.message }, 'model call failed');
         if (produced || !error.retriable || attempt >= this.options.maxModelAttempts) throw this.failWith(error);
         const backoff = Math.min(error.retryAfterMs ?? this.options.retryBaseMs * 2 ** (attempt - 1), 10_000);
         await sleep(backoff, undefined, { signal: this.abort.signal }).catch(() => undefined);
@@ -180,6 +202,12 @@ export class RunExecution {
   private failWith(error: ModelError): Interrupted {
     this.interruption = { kind: 'ended', ending: { status: 'failed', error: { code: error.code, message: error.message } } };
     return new Interrupted();
+  }
+
+  /** The model's answer broke a limit: the run fails saying which, and the model is not read further. */
+  private overLimit(message: string): Interrupted {
+    this.options.log.warn({ run: this.run.id, limit: message }, 'model answer over a limit');
+    return this.failWith(new ModelError('server_error', message, false));
   }
 
   private async onModelEvent(event: ModelEvent): Promise<void> {
@@ -251,10 +279,12 @@ export class RunExecution {
     };
   }
 
-  private async appendText(text: string): Promise<void> {
+  private async appendText(received: string): Promise<void> {
     const message = await this.openMessage();
     const first = message.content.length === 0;
     const part = message.content[0];
+    const text = this.withinAnswerLimit(received, part?.type === 'text' ? part.text.value.length : 0);
+    if (text === '') return;
     if (part?.type === 'text') part.text.value += text;
     else message.content.push({ type: 'text', text: { value: text, annotations: [] } });
     if (Date.now() - this.savedAt > textSaveIntervalMs) {
@@ -263,6 +293,17 @@ export class RunExecution {
     }
     // The first delta of a part carries `annotations: []`; later ones only the new text.
     this.sink('thread.message.delta', { id: message.id, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: first ? { value: text, annotations: [] } : { value: text } }] } });
+  }
+
+  /** What of `text` still fits in the answer; when not all of it does, the answer is cut there. */
+  private withinAnswerLimit(text: string, written: number): string {
+    const room = maxAnswerCharacters - written;
+    if (text.length <= room) return text;
+    this.answerCut = true;
+    this.finishReason = 'length';
+    this.options.log.warn({ run: this.run.id, limit: maxAnswerCharacters }, "the model's answer reached the most a message holds; the rest was not read");
+    // Never end on half of a surrogate pair.
+    return text.slice(0, room).replace(/[\uD800-\uDBFF]$/, '');
   }
 
   private async completeMessage(reason?: 'max_tokens' | 'content_filter'): Promise<void> {
@@ -304,6 +345,7 @@ export class RunExecution {
     }
     const stepId = this.toolStep.id;
     const delta = (call: object) => this.sink('thread.run.step.delta', { id: stepId, object: 'thread.run.step.delta', delta: { step_details: { type: 'tool_calls', tool_calls: [call] } } });
+    this.checkToolCallLimits(index, name, args);
     let call = this.calls[index];
     if (!call) {
       call = { id: newId('call'), type: 'function', function: { name: name ?? '', arguments: '', output: null } };
@@ -311,12 +353,36 @@ export class RunExecution {
       delta({ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '', output: null } });
     } else if (name) call.function.name += name;
     if (args) {
+      this.toolArgumentCharacters += args.length;
       call.function.arguments += args;
       delta({ index, type: 'function', function: { arguments: args } });
     }
   }
 
+  /** Throws when this piece of a tool call would break a limit (or names a call out of order). */
+  private checkToolCallLimits(index: number, name: string | undefined, args: string | undefined): void {
+    const call = this.calls[index];
+    if (!call && index !== this.calls.length) {
+      this.options.log.warn({ run: this.run.id, index, calls: this.calls.length }, 'the model server sent a tool call out of order');
+      throw this.failWith(new ModelError('server_error', serverErrorMessage, false));
+    }
+    if (!call && index >= maxToolCalls) throw this.overLimit(`The model made more than ${maxToolCalls} tool calls in one answer, the most Spool accepts.`);
+    if ((call?.function.name.length ?? 0) + (name?.length ?? 0) > maxToolNameCharacters) {
+      throw this.overLimit(`The model called a function whose name is longer than ${maxToolNameCharacters} characters, which no run can declare.`);
+    }
+    const added = args?.length ?? 0;
+    if ((call?.function.arguments.length ?? 0) + added > maxToolArgumentCharacters) {
+      throw this.overLimit(`The arguments of one of the model's tool calls exceeded ${maxToolArgumentCharacters} characters, the most Spool accepts for one call.`);
+    }
+    if (this.toolArgumentCharacters + added > maxAllToolArgumentCharacters) {
+      throw this.overLimit(`The arguments of the model's tool calls exceeded ${maxAllToolArgumentCharacters} characters in all, the most Spool accepts for one answer.`);
+    }
+  }
+
   private async finish(): Promise<void> {
+    if (this.answerCut && this.toolStep) {
+      return this.end({ status: 'failed', error: { code: 'server_error', message: `The model's answer exceeded ${maxAnswerCharacters} characters, the most a message holds.` } });
+    }
     if (this.calls.length > 0) return this.requireAction();
     if (this.finishReason === 'length') {
       await this.completeMessage('max_tokens');

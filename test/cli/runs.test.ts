@@ -152,7 +152,7 @@ describe('spool threads create-and-run --stream', () => {
     const result = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: Hi}', '--stream'], { env });
     assert.equal(result.code, 4);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^spool: run run_[A-Za-z0-9]{24} failed with server_error: The model server refused the request with HTTP 400: scripted failure 400\n$/);
+    assert.match(result.stderr, /^spool: run run_[A-Za-z0-9]{24} failed with server_error: The server had an error while processing your request\. Sorry about that!\n$/);
   });
 
   test('a run cancelled while it streams: the words so far, then exit 4 saying it was cancelled', async () => {

@@ -6,11 +6,17 @@ import type { AddressInfo } from 'node:net';
 export interface ScriptedReply {
   /** Answer with this HTTP error status and an OpenAI error body instead of a completion. */
   status?: number;
+  /** With `status`: answer this body as it is (an HTML error page, say) instead of an OpenAI error body. */
+  errorBody?: string;
   headers?: Record<string, string>;
   /** The answer's text, streamed in `chunkSize`-character pieces. */
   text?: string;
   chunkSize?: number;
   toolCalls?: Array<{ name: string; arguments: string }>;
+  /** Stream each call's arguments in pieces of this many characters (by default, in two halves). */
+  argumentChunkSize?: number;
+  /** Stream this text as one chunk after another, as fast as the connection takes them, until it closes. */
+  endless?: string;
   finishReason?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
   usage?: { prompt_tokens: number; completion_tokens: number };
   /** Wait before the first byte; with `hang`, never answer. */
@@ -81,6 +87,10 @@ export class FakeModel {
     const reply = this.queue.shift() ?? this.fallback;
     if (reply.hang) return;
     if (reply.delayMs) await sleep(reply.delayMs);
+    if (reply.status && reply.errorBody !== undefined) {
+      response.writeHead(reply.status, { 'content-type': 'text/html', ...reply.headers }).end(reply.errorBody);
+      return;
+    }
     if (reply.status) {
       response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       response.end(JSON.stringify({ error: { message: `scripted failure ${reply.status}`, type: reply.status === 429 ? 'rate_limit_error' : 'server_error', param: null, code: null } }));
@@ -92,14 +102,19 @@ export class FakeModel {
       return;
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
-    for (const [index, chunk] of chunks.entries()) {
+    if (reply.endless !== undefined) return flood(response, body.model, reply.endless);
+    let index = 0;
+    for (const chunk of chunks) {
       if (reply.dropAfterChunks !== undefined && index >= reply.dropAfterChunks) {
         request.socket.destroy();
         return;
       }
-      response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      if (response.destroyed) return;
+      // Waiting for the client to take each chunk keeps a huge answer from being built all at once.
+      if (!response.write(`data: ${JSON.stringify(chunk)}\n\n`)) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
       if (reply.garbage && index === 0) response.write('data: {"choices": [ this is not json\n\n');
       if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
+      index++;
     }
     if (reply.truncate) {
       response.end();
@@ -109,32 +124,42 @@ export class FakeModel {
   }
 }
 
+/** Writes content chunks, a batch at a time, for as long as the client reads them. */
+async function flood(response: ServerResponse, model: string, text: string): Promise<void> {
+  const chunk = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, choices: [{ index: 0, delta: { content: text }, finish_reason: null }] };
+  const batch = `data: ${JSON.stringify(chunk)}\n\n`.repeat(200);
+  const closed = new Promise<void>((resolve) => response.once('close', resolve));
+  while (!response.destroyed && !response.writableEnded) {
+    if (!response.write(batch)) await Promise.race([new Promise((resolve) => response.once('drain', resolve)), closed]);
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function completionChunks(model: string, reply: ScriptedReply): object[] {
+function* completionChunks(model: string, reply: ScriptedReply): Generator<object> {
   const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
-  const chunks: object[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
+  yield { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] };
   const text = reply.text ?? '';
   const size = reply.chunkSize ?? 5;
   for (let offset = 0; offset < text.length; offset += size) {
-    chunks.push({ ...base, choices: [{ index: 0, delta: { content: text.slice(offset, offset + size) }, finish_reason: null }] });
+    yield { ...base, choices: [{ index: 0, delta: { content: text.slice(offset, offset + size) }, finish_reason: null }] };
   }
   for (const [index, call] of (reply.toolCalls ?? []).entries()) {
-    chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: `fake_call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }] }, finish_reason: null }] });
-    const half = Math.ceil(call.arguments.length / 2);
-    for (const piece of [call.arguments.slice(0, half), call.arguments.slice(half)]) {
-      if (piece) chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, finish_reason: null }] });
+    yield { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: `fake_call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }] }, finish_reason: null }] };
+    const size = reply.argumentChunkSize ?? Math.ceil(call.arguments.length / 2);
+    for (let offset = 0; offset < call.arguments.length; offset += size) {
+      const piece = call.arguments.slice(offset, offset + size);
+      if (piece) yield { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, finish_reason: null }] };
     }
   }
   if (!reply.truncate) {
     const finish = reply.finishReason ?? (reply.toolCalls?.length ? 'tool_calls' : 'stop');
-    chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] });
+    yield { ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] };
     const usage = reply.usage ?? { prompt_tokens: 10, completion_tokens: Math.max(1, Math.ceil(text.length / 4)) };
-    chunks.push({ ...base, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } });
+    yield { ...base, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } };
   }
-  return chunks;
 }
 
 function nonStreamed(model: string, reply: ScriptedReply): object {

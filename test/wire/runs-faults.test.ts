@@ -37,7 +37,8 @@ describe('model server failures', () => {
     const run = await runToEnd();
     assert.equal(run.status, 'failed');
     assert.equal(run.last_error?.code, 'server_error');
-    assert.match(run.last_error?.message ?? '', /HTTP 500/);
+    assert.equal(run.last_error?.message, 'The server had an error while processing your request. Sorry about that!');
+    assert.match(spool.output(), /"status":500,"upstream":"scripted failure 500"/, "the model server's own words are logged");
     assert.equal(model.requests.length - before, 3, 'three attempts');
     assert.ok(run.failed_at !== null);
     assert.equal(run.expires_at, null);
@@ -58,6 +59,7 @@ describe('model server failures', () => {
     const run = await runToEnd();
     assert.equal(run.status, 'failed');
     assert.equal(run.last_error?.code, 'rate_limit_exceeded');
+    assert.equal(run.last_error?.message, 'Rate limit reached for requests to the model. Please try again later.');
     assert.equal(model.requests.length - before, 3);
     assert.ok(Date.now() - started >= 200, 'waited at least the retry-after');
   });
@@ -70,11 +72,12 @@ describe('model server failures', () => {
     assert.match(run.last_error?.message ?? '', /sent nothing for 400 ms/);
   });
 
-  test('garbage in the stream fails the run as a malformed response', async () => {
+  test('garbage in the stream fails the run; the log says it was a malformed response', async () => {
     model.script({ text: 'abc', garbage: true });
     const run = await runToEnd();
     assert.equal(run.status, 'failed');
-    assert.match(run.last_error?.message ?? '', /malformed/);
+    assert.equal(run.last_error?.message, 'The server had an error while processing your request. Sorry about that!');
+    assert.match(spool.output(), new RegExp(`"run":"${run.id}".*"upstream":"malformed response: `));
   });
 
   test('a connection dropped mid-answer fails the run and leaves the message incomplete', async () => {

@@ -149,17 +149,21 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
     const { threadId, runId } = runIds(request.params);
     const body = parseRequest('SubmitToolOutputsRunRequest', request.body);
     const resume = async (repo: Repository, runs: RunsRepository) => {
-      const found = await requireRun(runs, repo, request.projectId, threadId, runId);
-      if (found.status !== 'requires_action' || !found.required_action) throw new ApiError(400, `Runs in status "${found.status}" do not accept tool outputs.`);
-      const outputs = toolOutputsByCall(body.tool_outputs, found.required_action.submit_tool_outputs.tool_calls.map((call) => call.id));
-      const step = (await runs.inProgressStepsOfRun(runId)).find((candidate) => candidate.type === 'tool_calls');
-      const completed = step ? withOutputs(step, outputs, nowSeconds()) : undefined;
-      if (completed) await runs.saveStep(completed);
+      await requireRun(runs, repo, request.projectId, threadId, runId);
+      // The status is checked on the locked row: of two submits at once (on any replicas), the
+      // second waits for the first to commit, then sees the run queued and gets the 400.
+      let expected: string[] = [];
       const run = await runs.updateRun(runId, (current) => {
+        if (current.status !== 'requires_action' || !current.required_action) throw new ApiError(400, `Runs in status "${current.status}" do not accept tool outputs.`);
+        expected = current.required_action.submit_tool_outputs.tool_calls.map((call) => call.id);
         current.status = 'queued';
         current.required_action = null;
       });
       if (!run) throw notFound('run', runId);
+      const outputs = toolOutputsByCall(body.tool_outputs, expected);
+      const step = (await runs.inProgressStepsOfRun(runId)).find((candidate) => candidate.type === 'tool_calls');
+      const completed = step ? withOutputs(step, outputs, nowSeconds()) : undefined;
+      if (completed) await runs.saveStep(completed);
       await runs.claimRun(runId, worker.owner, Date.now(), worker.leaseMs);
       return { run, step: completed };
     };
