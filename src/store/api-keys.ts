@@ -8,6 +8,9 @@ import type { Database } from './schema.js';
 
 export const defaultProjectId = 'proj_default';
 
+/** The shortest key Spool accepts in SPOOL_API_KEYS (its own keys are 49 characters). */
+export const minimumApiKeyLength = 20;
+
 export interface ApiKeyOwner {
   keyId: string;
   projectId: string;
@@ -27,8 +30,17 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-function redact(key: string): string {
-  return `${key.slice(0, Math.min(12, Math.floor(key.length / 2)))}...`;
+/** How many leading characters of a key its redacted form shows: a type prefix, not a secret. */
+const redactedPrefixLength = 7;
+
+/**
+ * A key as `spool keys list` shows it, the way OpenAI shows keys: a short prefix and the last 4
+ * characters (`sk-spoo...abcd`), never more than 11 characters of the key whatever its length.
+ * A key shorter than the minimum (refused since) would show nothing of itself.
+ */
+export function redactApiKey(key: string): string {
+  if (key.length < minimumApiKeyLength) return '...';
+  return `${key.slice(0, redactedPrefixLength)}...${key.slice(-4)}`;
 }
 
 export class ApiKeys {
@@ -65,7 +77,7 @@ export class ApiKeys {
         if (present.has(hash)) continue;
         await trx
           .insertInto('api_keys')
-          .values({ id: newId('key'), project_id: defaultProjectId, key_hash: hash, redacted: redact(key), name: 'SPOOL_API_KEYS', source: 'env', created_at: nowSeconds(), revoked_at: null })
+          .values({ id: newId('key'), project_id: defaultProjectId, key_hash: hash, redacted: redactApiKey(key), name: 'SPOOL_API_KEYS', source: 'env', created_at: nowSeconds(), revoked_at: null })
           .onConflict((oc) => oc.column('key_hash').doNothing())
           .execute();
       }
@@ -90,7 +102,7 @@ export class ApiKeys {
   async create(projectName: string, name: string | null): Promise<{ key: string; record: ApiKeyRecord }> {
     const projectId = await this.ensureProject(projectName);
     const key = `sk-spool-${randomBase62(40)}`;
-    const record = { id: newId('key'), project_id: projectId, key_hash: hashApiKey(key), redacted: redact(key), name, source: 'admin', created_at: nowSeconds(), revoked_at: null };
+    const record = { id: newId('key'), project_id: projectId, key_hash: hashApiKey(key), redacted: redactApiKey(key), name, source: 'admin', created_at: nowSeconds(), revoked_at: null };
     await this.db.insertInto('api_keys').values(record).execute();
     return { key, record: { id: record.id, project: projectName, redacted: record.redacted, name, source: 'admin', created_at: record.created_at, revoked_at: null } };
   }
