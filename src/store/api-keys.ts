@@ -69,12 +69,15 @@ export class ApiKeys {
   async syncEnvKeys(keys: readonly string[]): Promise<void> {
     const wanted = new Map(keys.map((key) => [hashApiKey(key), key]));
     await this.db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('api_keys').select(['id', 'key_hash']).where('source', '=', 'env').execute();
+      const existing = await trx.selectFrom('api_keys').select(['id', 'key_hash', 'redacted']).where('source', '=', 'env').execute();
       const stale = existing.filter((row) => !wanted.has(row.key_hash)).map((row) => row.id);
       if (stale.length > 0) await trx.deleteFrom('api_keys').where('id', 'in', stale).execute();
-      const present = new Set(existing.map((row) => row.key_hash));
+      const present = new Map(existing.map((row) => [row.key_hash, row]));
       for (const [hash, key] of wanted) {
-        if (present.has(hash)) continue;
+        const row = present.get(hash);
+        // A key redacted by an earlier version lost its last 4 (see migration 0003): given back here.
+        if (row && row.redacted !== redactApiKey(key)) await trx.updateTable('api_keys').set({ redacted: redactApiKey(key) }).where('id', '=', row.id).execute();
+        if (row) continue;
         await trx
           .insertInto('api_keys')
           .values({ id: newId('key'), project_id: defaultProjectId, key_hash: hash, redacted: redactApiKey(key), name: 'SPOOL_API_KEYS', source: 'env', created_at: nowSeconds(), revoked_at: null })

@@ -2,6 +2,7 @@
 // the other commands, a revoked key refused by the server, and keys shown redacted to a short prefix
 // and their last 4 characters (those stored by earlier versions rewritten by a migration).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
@@ -114,13 +115,14 @@ describe('redacted keys', () => {
     const created = await runCli(['keys', 'create', '--data-dir', dataDir]);
     assert.equal(created.code, 0, created.stderr);
     const key = created.stdout.trim();
+    const twentyTwo = 'sk-twenty-two-chars-ab';
     // What earlier versions stored: the first min(12, half the length) characters and '...'; and
     // the schema as they left it, before migration 0003.
     await execute(
       dataDir,
       `update api_keys set redacted = '${key.slice(0, 12)}...';
        insert into api_keys (id, project_id, key_hash, redacted, name, source, created_at) values
-         ('key_oldtwentytwo', 'proj_default', 'hash-22', 'sk-twenty-t...', 'SPOOL_API_KEYS', 'env', 1),
+         ('key_oldtwentytwo', 'proj_default', '${createHash('sha256').update(twentyTwo).digest('hex')}', 'sk-twenty-t...', 'SPOOL_API_KEYS', 'env', 1),
          ('key_oldshort', 'proj_default', 'hash-12', 'sk-sho...', 'SPOOL_API_KEYS', 'env', 2);
        delete from kysely_migration where name like '0003%';`,
     );
@@ -128,5 +130,11 @@ describe('redacted keys', () => {
     assert.equal(listed.code, 0, listed.stderr);
     const redacted = Object.fromEntries(jsonOf<{ data: KeyRecord[] }>(listed).data.map((record) => [record.id.startsWith('key_old') ? record.id : 'created', record.redacted]));
     assert.deepEqual(redacted, { created: `${key.slice(0, 7)}...`, key_oldtwentytwo: 'sk-twen...', key_oldshort: '...' });
+
+    // A key still in SPOOL_API_KEYS gets its last 4 back when the server starts with it.
+    const server = await startSpool({ dataDir, env: { SPOOL_API_KEYS: twentyTwo } });
+    await server.stop();
+    const relisted = jsonOf<{ data: KeyRecord[] }>(await runCli(['keys', 'list', '--data-dir', dataDir])).data;
+    assert.equal(relisted.find((record) => record.id === 'key_oldtwentytwo')?.redacted, 'sk-twen...s-ab');
   });
 });
