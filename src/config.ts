@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { type ImageUrlPolicy, imageUrlPolicies } from './runs/image-urls.js';
 import type { ModelConfig } from './runs/model-config.js';
+import { minimumApiKeyLength } from './store/api-keys.js';
 import type { StoreSettings } from './store/open.js';
 
 export interface ServeConfig extends StoreSettings {
@@ -85,6 +86,8 @@ export function parseApiKeys(raw: string | undefined): string[] {
   const keys = raw.split(',').map((key) => key.trim()).filter((key) => key !== '');
   for (const key of keys) {
     if (/\s/.test(key)) throw new ConfigError('SPOOL_API_KEYS must be a comma-separated list of keys without spaces inside a key');
+    // The key is not echoed: its length is enough to find it.
+    if (key.length < minimumApiKeyLength) throw new ConfigError(`SPOOL_API_KEYS: every key must be at least ${minimumApiKeyLength} characters long, got one of ${key.length}`);
   }
   return [...new Set(keys)];
 }

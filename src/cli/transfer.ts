@@ -1,6 +1,6 @@
 // `spool export` and `spool import`: a project's assistants, threads, messages and runs as JSON Lines, to back them
 // up or to move them between SQLite and PostgreSQL.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, fchmodSync, fstatSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
@@ -18,6 +18,17 @@ async function writeAll(stream: Writable, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
 
+/**
+ * The export holds a project's every thread: a file it writes is for the owner alone, made 0600
+ * also when it existed (a device or pipe named as the output keeps its mode).
+ */
+async function privateFile(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path, { mode: 0o600 });
+  const [fd] = (await once(stream, 'open')) as [number];
+  if (fstatSync(fd).isFile()) fchmodSync(fd, 0o600);
+  return stream;
+}
+
 export function exportCommand(): Command {
   return withStoreOptions(new Command('export').description("Write a project's assistants, threads, messages and runs as JSON Lines (to stdout, or --output)."))
     .option('--project <name>', 'the project to export', 'default')
@@ -32,7 +43,7 @@ export function exportCommand(): Command {
           process.exitCode = 1;
           return;
         }
-        const output = flags.output ? createWriteStream(flags.output) : process.stdout;
+        const output = flags.output ? await privateFile(flags.output) : process.stdout;
         const counts = await exportProject(store, { id: projectId, name: flags.project }, (line) => writeAll(output, line));
         if (output !== process.stdout) {
           output.end();

@@ -81,7 +81,8 @@ async function show(): Promise<void> {
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       forgetKey();
-      location.replace(href(['sign-in'], new URLSearchParams({ why: error.message, next: location.hash })));
+      // A code, not the server's text: that would put the (masked) key in the address.
+      location.replace(href(['sign-in'], new URLSearchParams({ reason: 'refused', next: location.hash })));
       return;
     }
     view = h('section', { class: 'view' }, h('h1', { tabindex: -1 }, 'Something went wrong'), h('p', { role: 'alert' }, messageOf(error)), h('a', { href: href(['threads']) }, 'All threads'));

@@ -2,6 +2,7 @@
 // anywhere, Spool runs open (loopback only, enforced at start-up) and every caller is the default project.
 import { incorrectApiKey, missingApiKey } from '../domain/errors.js';
 import { type ApiKeys, defaultProjectId } from '../store/api-keys.js';
+import { KeyThrottle } from './key-throttle.js';
 
 interface Cached<T> {
   value: T;
@@ -20,7 +21,10 @@ export class Authenticator {
   private readonly owners = new Map<string, Cached<string>>();
   private keysConfigured: Cached<boolean> | undefined;
 
-  constructor(private readonly apiKeys: ApiKeys) {}
+  constructor(
+    private readonly apiKeys: ApiKeys,
+    private readonly throttle: KeyThrottle = new KeyThrottle(),
+  ) {}
 
   /** Whether callers must present a key: true as soon as any key is configured. */
   async required(): Promise<boolean> {
@@ -40,8 +44,12 @@ export class Authenticator {
     return cached && cached.expiresAt > now ? cached.value : undefined;
   }
 
-  /** The project the request acts for; throws OpenAI's 401 for a missing or unknown key. */
-  async projectFor(authorization: string | undefined): Promise<string> {
+  /**
+   * The project the request acts for; throws OpenAI's 401 for a missing or unknown key, the latter
+   * after a wait that grows with the wrong keys from `clientAddress` (all callers share one count
+   * when it is not given).
+   */
+  async projectFor(authorization: string | undefined, clientAddress = ''): Promise<string> {
     const key = bearerKey(authorization);
     if (!(await this.required())) return defaultProjectId;
     if (!key) throw missingApiKey();
@@ -49,7 +57,10 @@ export class Authenticator {
     const cached = this.owners.get(key);
     if (cached && cached.expiresAt > now) return cached.value;
     const owner = await this.apiKeys.findOwner(key);
-    if (!owner) throw incorrectApiKey(key);
+    if (!owner) {
+      await this.throttle.wrongKey(clientAddress);
+      throw incorrectApiKey(key);
+    }
     if (this.owners.size >= keyCacheSize) this.owners.clear();
     this.owners.set(key, { value: owner.projectId, expiresAt: now + keyCacheMs });
     return owner.projectId;

@@ -8,6 +8,9 @@ import type { Database } from './schema.js';
 
 export const defaultProjectId = 'proj_default';
 
+/** The shortest key Spool accepts in SPOOL_API_KEYS (its own keys are 49 characters). */
+export const minimumApiKeyLength = 20;
+
 export interface ApiKeyOwner {
   keyId: string;
   projectId: string;
@@ -27,8 +30,17 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-function redact(key: string): string {
-  return `${key.slice(0, Math.min(12, Math.floor(key.length / 2)))}...`;
+/** How many leading characters of a key its redacted form shows: a type prefix, not a secret. */
+const redactedPrefixLength = 7;
+
+/**
+ * A key as `spool keys list` shows it, the way OpenAI shows keys: a short prefix and the last 4
+ * characters (`sk-spoo...abcd`), never more than 11 characters of the key whatever its length.
+ * A key shorter than the minimum (refused since) would show nothing of itself.
+ */
+export function redactApiKey(key: string): string {
+  if (key.length < minimumApiKeyLength) return '...';
+  return `${key.slice(0, redactedPrefixLength)}...${key.slice(-4)}`;
 }
 
 export class ApiKeys {
@@ -57,15 +69,18 @@ export class ApiKeys {
   async syncEnvKeys(keys: readonly string[]): Promise<void> {
     const wanted = new Map(keys.map((key) => [hashApiKey(key), key]));
     await this.db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('api_keys').select(['id', 'key_hash']).where('source', '=', 'env').execute();
+      const existing = await trx.selectFrom('api_keys').select(['id', 'key_hash', 'redacted']).where('source', '=', 'env').execute();
       const stale = existing.filter((row) => !wanted.has(row.key_hash)).map((row) => row.id);
       if (stale.length > 0) await trx.deleteFrom('api_keys').where('id', 'in', stale).execute();
-      const present = new Set(existing.map((row) => row.key_hash));
+      const present = new Map(existing.map((row) => [row.key_hash, row]));
       for (const [hash, key] of wanted) {
-        if (present.has(hash)) continue;
+        const row = present.get(hash);
+        // A key redacted by an earlier version lost its last 4 (see migration 0003): given back here.
+        if (row && row.redacted !== redactApiKey(key)) await trx.updateTable('api_keys').set({ redacted: redactApiKey(key) }).where('id', '=', row.id).execute();
+        if (row) continue;
         await trx
           .insertInto('api_keys')
-          .values({ id: newId('key'), project_id: defaultProjectId, key_hash: hash, redacted: redact(key), name: 'SPOOL_API_KEYS', source: 'env', created_at: nowSeconds(), revoked_at: null })
+          .values({ id: newId('key'), project_id: defaultProjectId, key_hash: hash, redacted: redactApiKey(key), name: 'SPOOL_API_KEYS', source: 'env', created_at: nowSeconds(), revoked_at: null })
           .onConflict((oc) => oc.column('key_hash').doNothing())
           .execute();
       }
@@ -90,7 +105,7 @@ export class ApiKeys {
   async create(projectName: string, name: string | null): Promise<{ key: string; record: ApiKeyRecord }> {
     const projectId = await this.ensureProject(projectName);
     const key = `sk-spool-${randomBase62(40)}`;
-    const record = { id: newId('key'), project_id: projectId, key_hash: hashApiKey(key), redacted: redact(key), name, source: 'admin', created_at: nowSeconds(), revoked_at: null };
+    const record = { id: newId('key'), project_id: projectId, key_hash: hashApiKey(key), redacted: redactApiKey(key), name, source: 'admin', created_at: nowSeconds(), revoked_at: null };
     await this.db.insertInto('api_keys').values(record).execute();
     return { key, record: { id: record.id, project: projectName, redacted: record.redacted, name, source: 'admin', created_at: record.created_at, revoked_at: null } };
   }

@@ -138,6 +138,15 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('run_steps_by_run').on('run_steps').columns(['run_id', 'created_at', 'seq']).execute();
       },
     },
+    '0003_short_redacted_keys': {
+      // Earlier versions stored up to half a key (12 characters at most) as its redacted form. The key
+      // itself is gone (only its hash is kept), so its last 4 cannot be added: what is left is at most
+      // the 7-character prefix new keys show, and nothing at all of a key shorter than 20 characters
+      // (a stored prefix under 10 characters), whose half is too much of it.
+      async up(db: Kysely<unknown>) {
+        await sql`update api_keys set redacted = case when length(redacted) >= 13 then substr(redacted, 1, 7) || '...' else '...' end`.execute(db);
+      },
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 // The embedded store: a SQLite file in WAL mode, through better-sqlite3, behind Kysely.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -32,8 +32,23 @@ function withStatementCache(database: SqliteDatabase.Database) {
   };
 }
 
+/**
+ * Threads and key hashes are for the owner alone. A data dir Spool creates is 0700; one that
+ * already existed keeps its mode, which is the operator's (it may be `.` or a mounted volume), while
+ * the database, -wal and -shm in it are made 0600 even when an earlier version left them readable
+ * (SQLite gives -wal and -shm the database file's mode when it creates them).
+ */
+function prepareFiles(file: string): void {
+  const created = mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (created !== undefined) chmodSync(dirname(file), 0o700);
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, 0o600);
+  }
+}
+
 export async function openSqliteStore(file: string, durability: Durability): Promise<Store> {
-  mkdirSync(dirname(file), { recursive: true });
+  prepareFiles(file);
   const database = new SqliteDatabase(file);
   database.pragma('journal_mode = WAL');
   database.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);

@@ -13,7 +13,7 @@ import { repoRoot, type SpoolProcess, startSpool } from '../support/spool.js';
 const docPath = join(repoRoot, 'docs/clients.md');
 const doc = readFileSync(docPath, 'utf8');
 const documentedBaseUrl = 'http://127.0.0.1:8080';
-const apiKey = 'sk-docs-example-key';
+const apiKey = 'sk-docs-example-key-0000';
 
 interface Example {
   name: string;

@@ -21,7 +21,7 @@ after(async () => {
   await spool.stop();
 });
 
-const apiKey = 'sk-terraform-test';
+const apiKey = 'sk-terraform-test-0000';
 
 /** A go-openai v1.38.0 request as the HappyPathway provider sends it (base_url = `<spool>/v1`). */
 function happyPathwayRequest(method: string, path: string, body?: string, options: { key?: string; betaLines?: string[] } = {}): WireRequest {
@@ -161,7 +161,7 @@ describe('Terraform openai_thread (HappyPathway provider, go-openai v1.38.0)', (
 describe('Terraform openai_thread with API keys (provider api_key / OPENAI_API_KEY)', () => {
   let keyed: SpoolProcess;
   before(async () => {
-    keyed = await startSpool({ env: { SPOOL_API_KEYS: `${apiKey},sk-another-key` } });
+    keyed = await startSpool({ env: { SPOOL_API_KEYS: `${apiKey},sk-another-key-000000000` } });
   });
   after(async () => {
     await keyed.stop();

@@ -1,10 +1,11 @@
 // API keys: OpenAI's 401 texts, keys hashed in the database per project, projects isolated, and
 // the refusal to run open on a non-loopback address.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { envelopeOf, postJson, raw } from '../support/http.js';
 import { queryDatabase } from '../support/postgres.js';
-import { makeTempDir, runSpool, type SpoolProcess, startSpool } from '../support/spool.js';
+import { makeTempDir, runSpool, type SpoolProcess, spoolBin, startSpool } from '../support/spool.js';
 
 const staticKey = 'sk-PMafPabcdefghijklmnopqrstuvwxyz0123456789ABCDE873';
 let spool: SpoolProcess;
@@ -52,6 +53,8 @@ describe('authentication', () => {
     const listed = await runSpool(['keys', 'list', '--data-dir', spool.dataDir]);
     assert.equal(listed.code, 0, listed.stderr);
     assert.ok(!listed.stdout.includes(staticKey), 'keys list never shows a key');
+    const shown = (JSON.parse(listed.stdout) as { data: Array<{ source: string; redacted: string }> }).data.filter((record) => record.source === 'env').map((record) => record.redacted);
+    assert.deepEqual(shown.sort(), ['sk-PMaf...E873', 'sk-seco...0000'], 'a short prefix and the last 4 characters');
     if (spool.databaseUrl) {
       const rows = await queryDatabase(spool.databaseUrl, 'select * from api_keys');
       assert.ok(!JSON.stringify(rows).includes(staticKey), 'the database does not hold the key in clear');
@@ -115,8 +118,19 @@ describe('open mode', () => {
     assert.equal(result.stderr.trim().split('\n').length, 1, 'one line, no stack trace');
   });
 
+  test('a key of SPOOL_API_KEYS shorter than 20 characters: one line naming the rule, not the key, and exit 2', async () => {
+    // Bounded: a server that accepted the key would otherwise run on.
+    const result = spawnSync(process.execPath, [spoolBin, 'serve', '--port', '0', '--data-dir', makeTempDir()], {
+      env: { PATH: process.env.PATH ?? '', SPOOL_API_KEYS: `${staticKey},sk-short-key-00000` },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    assert.equal(result.status, 2, result.stderr);
+    assert.equal(result.stderr, 'spool: SPOOL_API_KEYS: every key must be at least 20 characters long, got one of 18\n');
+  });
+
   test('with keys, it listens on a non-loopback address', async () => {
-    const server = await startSpool({ args: ['--host', '0.0.0.0'], env: { SPOOL_API_KEYS: 'sk-k' } });
+    const server = await startSpool({ args: ['--host', '0.0.0.0'], env: { SPOOL_API_KEYS: 'sk-non-loopback-key-0000' } });
     try {
       assert.match(server.url, /^http:\/\/0\.0\.0\.0:\d+$/);
     } finally {

@@ -1,5 +1,5 @@
-// One message as a reader sees it: who wrote it and when, its text, images (by URL) and image
-// files, refusals, attachments and metadata.
+// One message as a reader sees it: who wrote it and when, its text, images (by URL, a web one
+// loaded on request) and image files, refusals, attachments and metadata.
 import type { ContentPart, Message } from '../api.js';
 import { h, metadataChips, timeElement } from '../dom.js';
 
@@ -12,6 +12,33 @@ function displayableImageUrl(url: string): boolean {
   }
 }
 
+function imageElement(url: string): HTMLImageElement {
+  return h('img', { src: url, alt: 'Image from the message', referrerpolicy: 'no-referrer' });
+}
+
+/**
+ * An image by URL. A data URL shows at once: it makes no request. A web URL is anyone's, written by
+ * whoever added the message: fetching it would tell its owner that, when and from where the thread
+ * was read, so it is shown as a link and loaded only when the reader asks.
+ */
+function imageFigure(url: string): HTMLElement {
+  if (url.startsWith('data:')) return h('figure', { class: 'image' }, imageElement(url), h('figcaption', {}, 'Inline image (data URL)'));
+  const figure = h('figure', { class: 'image' });
+  const show = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button subtle',
+      onclick: () => {
+        show.replaceWith(imageElement(url));
+      },
+    },
+    'Show image',
+  );
+  figure.append(show, h('figcaption', {}, 'Image from ', h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url)));
+  return figure;
+}
+
 function part(content: ContentPart): HTMLElement {
   switch (content.type) {
     case 'text':
@@ -19,12 +46,7 @@ function part(content: ContentPart): HTMLElement {
     case 'image_url': {
       const url = content.image_url.url;
       if (!displayableImageUrl(url)) return h('p', { class: 'file' }, `Image URL: ${url}`);
-      return h(
-        'figure',
-        { class: 'image' },
-        h('img', { src: url, alt: 'Image from the message', loading: 'lazy', referrerpolicy: 'no-referrer' }),
-        h('figcaption', {}, url.startsWith('data:') ? 'Inline image (data URL)' : h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url)),
-      );
+      return imageFigure(url);
     }
     case 'image_file':
       return h('p', { class: 'file' }, 'Image file ', h('code', {}, content.image_file.file_id));

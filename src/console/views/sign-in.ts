@@ -4,12 +4,23 @@ import type { View } from '../context.js';
 import { alertRegion, h, messageOf, showAlert } from '../dom.js';
 import { saveKey } from '../session.js';
 
+/**
+ * Why the reader was sent here, by a code in the address: anyone can make a link to this screen,
+ * so it shows only its own sentences, never text from the address.
+ */
+const notices = new Map([['refused', 'The server refused the saved API key. Sign in again.']]);
+
+/** Where to go after signing in: a console address (#/...) from the link, else the threads. */
+function nextAddress(next: string | null): string {
+  return next !== null && /^#\/(?!\/)/.test(next) ? next : '#/threads';
+}
+
 export const signInView: View = async (route, context) => {
   const input = h('input', { id: 'api-key', name: 'api-key', type: 'password', required: true, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'api-key-help' });
   const alert = alertRegion();
   const submit = h('button', { type: 'submit', class: 'button primary' }, 'Sign in');
-  const why = route.params.get('why');
-  if (why) showAlert(alert, why);
+  const notice = notices.get(route.params.get('reason') ?? '');
+  if (notice) showAlert(alert, notice);
   const form = h(
     'form',
     {
@@ -25,7 +36,7 @@ export const signInView: View = async (route, context) => {
           await new Api(key).listThreads(new URLSearchParams({ limit: '1' }));
           saveKey(key);
           context.announce('Signed in.');
-          context.go(route.params.get('next') ?? '#/threads');
+          context.go(nextAddress(route.params.get('next')));
         } catch (error) {
           showAlert(alert, messageOf(error));
           input.focus();
