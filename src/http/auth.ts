@@ -49,7 +49,7 @@ export class Authenticator {
    * after a wait that grows with the wrong keys from `clientAddress` (all callers share one count
    * when it is not given).
    */
-  async projectFor(authorization: string | undefined, clientAddress = ''): Promise<string> {
+  async projectFor(authorization: string | undefined, clientAddress: string): Promise<string> {
     const key = bearerKey(authorization);
     if (!(await this.required())) return defaultProjectId;
     if (!key) throw missingApiKey();

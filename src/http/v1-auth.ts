@@ -46,6 +46,6 @@ export function authenticateV1(v1: FastifyInstance, authenticator: Authenticator
     };
     const known = authenticator.knownProjectFor(request.headers.authorization);
     if (known !== undefined) authorized(known);
-    else authenticator.projectFor(request.headers.authorization).then(authorized, done);
+    else authenticator.projectFor(request.headers.authorization, request.ip).then(authorized, done);
   });
 }
