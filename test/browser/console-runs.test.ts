@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { fitsWidth, launchChromium, screenshot, watchForProblems } from '../support/browser.js';
+import { browserMissing, fitsWidth, launchChromium, screenshot, watchForProblems } from '../support/browser.js';
 import { FakeModel } from '../support/fake-model.js';
 import { postJson, raw } from '../support/http.js';
 import { type SpoolProcess, startSpool } from '../support/spool.js';
@@ -51,6 +51,8 @@ async function settled(run: Run): Promise<Run> {
 }
 
 before(async () => {
+
+  if (browserMissing) return;
   model = await new FakeModel().start();
   spool = await startSpool({ env: { SPOOL_API_KEYS: key, SPOOL_MODEL_BASE_URL: model.url } });
   const assistant = await api<{ id: string }>('/assistants', {
@@ -91,6 +93,8 @@ before(async () => {
 });
 
 after(async () => {
+
+  if (browserMissing) return;
   await browser?.close();
   await spool?.stop();
   await model?.stop();
@@ -100,7 +104,7 @@ const runArticles = () => page.getByRole('list', { name: 'Runs' }).getByRole('ar
 const factOf = (scope: Locator, term: string) => scope.locator('.fact', { has: page.locator('dt', { hasText: term }) }).locator('dd');
 
 describe('the runs panel, desktop width', () => {
-  test('a thread lists its runs newest first, with status, model, usage and the failed run\'s error', async () => {
+  test('a thread lists its runs newest first, with status, model, usage and the failed run\'s error', { skip: browserMissing }, async () => {
     await page.goto(`${spool.url}/#/threads/${threadId}`);
     await page.getByRole('heading', { level: 2, name: 'Runs' }).waitFor();
     await runArticles().nth(1).waitFor();
@@ -120,7 +124,7 @@ describe('the runs panel, desktop width', () => {
     assert.equal(await factOf(completed, 'Error').count(), 0, 'a completed run shows no error');
   });
 
-  test('the steps of a run: the tool call with its name, arguments and output, then the message it wrote', async () => {
+  test('the steps of a run: the tool call with its name, arguments and output, then the message it wrote', { skip: browserMissing }, async () => {
     const completed = page.getByRole('article', { name: `Run ${toolRun.id}` });
     const toggle = completed.getByRole('button', { name: 'Show steps' });
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
@@ -153,7 +157,7 @@ describe('the runs panel, desktop width', () => {
     assert.equal(await steps.first().isVisible(), false, 'the steps fold away');
   });
 
-  test('the message link opens the message the run wrote, with the run that wrote it', async () => {
+  test('the message link opens the message the run wrote, with the run that wrote it', { skip: browserMissing }, async () => {
     const completed = page.getByRole('article', { name: `Run ${toolRun.id}` });
     await completed.getByRole('button', { name: 'Show steps' }).click();
     await completed.getByRole('link', { name: answerMessageId }).click();
@@ -168,7 +172,7 @@ describe('the runs panel, desktop width', () => {
     assert.equal(await page.getByRole('alert').textContent(), "No message found with id 'msg_gone'.");
   });
 
-  test('older runs load on request, twenty at a time, until there are no more', async () => {
+  test('older runs load on request, twenty at a time, until there are no more', { skip: browserMissing }, async () => {
     await page.goto(`${spool.url}/#/threads/${busyThreadId}`);
     await runArticles().nth(19).waitFor();
     const labels = () => runArticles().evaluateAll((articles) => articles.map((article) => article.getAttribute('aria-label')));
@@ -180,7 +184,7 @@ describe('the runs panel, desktop width', () => {
     await more.waitFor({ state: 'hidden' });
   });
 
-  test('a thread without runs says so; the console raised no script errors', async () => {
+  test('a thread without runs says so; the console raised no script errors', { skip: browserMissing }, async () => {
     const empty = (await api<{ id: string }>('/threads', {})).id;
     await page.goto(`${spool.url}/#/threads/${empty}`);
     await page.getByText('No runs on this thread.').waitFor();
@@ -190,10 +194,11 @@ describe('the runs panel, desktop width', () => {
 
 describe('the runs panel, phone width', () => {
   before(async () => {
+    if (browserMissing) return;
     await page.setViewportSize({ width: 390, height: 844 });
   });
 
-  test('runs and steps fit a phone screen, nothing to scroll sideways', async () => {
+  test('runs and steps fit a phone screen, nothing to scroll sideways', { skip: browserMissing }, async () => {
     await page.goto(`${spool.url}/#/threads/${threadId}`);
     const completed = page.getByRole('article', { name: `Run ${toolRun.id}` });
     await completed.getByRole('button', { name: 'Show steps' }).click();

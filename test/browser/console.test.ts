@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { fitsWidth, launchChromium, screenshot, watchForProblems } from '../support/browser.js';
+import { browserMissing, fitsWidth, launchChromium, screenshot, watchForProblems } from '../support/browser.js';
 import { postJson, raw } from '../support/http.js';
 import { type SpoolProcess, startSpool } from '../support/spool.js';
 
@@ -35,6 +35,8 @@ async function createThread(metadata: Record<string, string>): Promise<string> {
 }
 
 before(async () => {
+
+  if (browserMissing) return;
   spool = await startSpool({ env: { SPOOL_API_KEYS: key } });
   for (let index = 1; index <= 24; index++) await createThread({ team: 'sales', n: String(index) });
   await createThread({ team: 'support', tier: 'gold' });
@@ -54,6 +56,8 @@ before(async () => {
 });
 
 after(async () => {
+
+  if (browserMissing) return;
   await browser?.close();
   await spool?.stop();
 });
@@ -63,7 +67,7 @@ const threadLinks = () => page.getByRole('list', { name: 'Threads' }).getByRole(
 const messageTexts = () => page.getByRole('article').locator('.text');
 
 describe('the web console, desktop width', () => {
-  test('sign in: the page shows the form; a wrong key gets the server\'s message; the right key opens the threads', async () => {
+  test('sign in: the page shows the form; a wrong key gets the server\'s message; the right key opens the threads', { skip: browserMissing }, async () => {
     await page.goto(`${spool.url}/`);
     await screenshot(page, 'console-sign-in-desktop', [heading('Sign in'), page.getByLabel('API key'), page.getByRole('button', { name: 'Sign in' })]);
     await page.getByLabel('API key').fill('sk-wrong-key-000000000000');
@@ -77,7 +81,7 @@ describe('the web console, desktop width', () => {
     assert.equal(await page.evaluate("sessionStorage.getItem('spool.apiKey')"), key, 'the key is kept for this tab');
   });
 
-  test('the threads list: twenty newest first, then the rest on the next page, and back', async () => {
+  test('the threads list: twenty newest first, then the rest on the next page, and back', { skip: browserMissing }, async () => {
     await threadLinks().nth(19).waitFor();
     assert.deepEqual(await threadLinks().allTextContents(), threadIds.slice(0, 20));
     const previous = page.getByRole('button', { name: 'Previous page' });
@@ -99,7 +103,7 @@ describe('the web console, desktop width', () => {
     assert.equal(await previous.isDisabled(), true, 'nothing is newer than the first page');
   });
 
-  test('filter by metadata: pairs are AND-ed, kept in the address, and cleared', async () => {
+  test('filter by metadata: pairs are AND-ed, kept in the address, and cleared', { skip: browserMissing }, async () => {
     await page.getByLabel('Key 1', { exact: true }).fill('team');
     await page.getByLabel('Value 1', { exact: true }).fill('support');
     await page.getByRole('button', { name: 'Add filter' }).click();
@@ -122,7 +126,7 @@ describe('the web console, desktop width', () => {
     assert.equal(await page.getByLabel('Key 1', { exact: true }).inputValue(), '');
   });
 
-  test('open the thread of 150 messages and page through it, fifty at a time, in the order written', async () => {
+  test('open the thread of 150 messages and page through it, fifty at a time, in the order written', { skip: browserMissing }, async () => {
     await threadLinks().filter({ hasText: longThread }).click();
     await heading(`Thread ${longThread}`).waitFor();
     const numbers = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => `Message ${from + index}`);
@@ -163,7 +167,7 @@ describe('the web console, desktop width', () => {
 
   let created: string;
 
-  test('create a thread with metadata and a first message', async () => {
+  test('create a thread with metadata and a first message', { skip: browserMissing }, async () => {
     await page.getByRole('link', { name: '← All threads' }).click();
     await page.getByRole('link', { name: 'New thread' }).click();
     await heading('New thread').waitFor();
@@ -180,7 +184,7 @@ describe('the web console, desktop width', () => {
     assert.deepEqual(thread.metadata, { project: 'console-test' });
   });
 
-  test('add a message with an image URL: it shows on the last page and is stored', async () => {
+  test('add a message with an image URL: it shows on the last page and is stored', { skip: browserMissing }, async () => {
     await page.getByLabel('Role').selectOption('assistant');
     await page.getByLabel('Message', { exact: true }).fill('A reply\non two lines');
     await page.getByLabel('Image URL (optional)').fill(imageUrl);
@@ -198,7 +202,7 @@ describe('the web console, desktop width', () => {
     });
   });
 
-  test("edit the thread's metadata; a value the API refuses shows the server's message", async () => {
+  test("edit the thread's metadata; a value the API refuses shows the server's message", { skip: browserMissing }, async () => {
     await page.getByRole('button', { name: 'Edit metadata' }).click();
     await page.getByLabel('Value 1', { exact: true }).fill('edited');
     await page.getByRole('button', { name: 'Add a key' }).click();
@@ -226,7 +230,7 @@ describe('the web console, desktop width', () => {
     assert.deepEqual((await api<{ metadata: unknown }>(`/threads/${created}`)).metadata, { project: 'edited', owner: 'browser' }, 'unchanged');
   });
 
-  test('delete asks first: cancel keeps the thread, confirm deletes it and returns to the list', async () => {
+  test('delete asks first: cancel keeps the thread, confirm deletes it and returns to the list', { skip: browserMissing }, async () => {
     await page.getByRole('button', { name: 'Delete thread' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete this thread?' });
     await screenshot(page, 'console-delete-dialog-desktop', [dialog, dialog.getByRole('button', { name: 'Cancel' }), dialog.getByRole('button', { name: 'Delete thread' })], { fullPage: false });
@@ -243,7 +247,7 @@ describe('the web console, desktop width', () => {
     assert.ok(!(await threadLinks().allTextContents()).includes(created));
   });
 
-  test('a key the server stops accepting sends the reader back to sign in, with a notice', async () => {
+  test('a key the server stops accepting sends the reader back to sign in, with a notice', { skip: browserMissing }, async () => {
     await page.evaluate("sessionStorage.setItem('spool.apiKey', 'sk-revoked-000000000000')");
     await page.goto(`${spool.url}/#/threads/${longThread}`);
     await heading('Sign in').waitFor();
@@ -253,17 +257,18 @@ describe('the web console, desktop width', () => {
     await heading(`Thread ${longThread}`).waitFor();
   });
 
-  test('the console raised no script errors and no content-security-policy violations', () => {
+  test('the console raised no script errors and no content-security-policy violations', { skip: browserMissing }, () => {
     assert.deepEqual(problems, []);
   });
 });
 
 describe('the web console, phone width', () => {
   before(async () => {
+    if (browserMissing) return;
     await page.setViewportSize({ width: 390, height: 844 });
   });
 
-  test('sign in, the threads and a thread fit a phone screen, nothing to scroll sideways', async () => {
+  test('sign in, the threads and a thread fit a phone screen, nothing to scroll sideways', { skip: browserMissing }, async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await heading('Sign in').waitFor();
     assert.equal(await page.evaluate("sessionStorage.getItem('spool.apiKey')"), null, 'signing out forgets the key');
@@ -292,7 +297,7 @@ describe('the web console, phone width', () => {
 });
 
 describe('the web console on a server without keys', () => {
-  test('any key signs in', async () => {
+  test('any key signs in', { skip: browserMissing }, async () => {
     const open = await startSpool();
     try {
       const tab = await browser.newPage();

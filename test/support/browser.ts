@@ -4,9 +4,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { unlessInstalled } from './optional-tools.js';
 import { makeTempDir, repoRoot } from './spool.js';
 
 export const resultsDir = join(repoRoot, 'test-results');
+
+/** Why the browser tests cannot run here (Debian's chromium is absent), or false. */
+export const browserMissing = unlessInstalled('chromium', 'apt-get install chromium');
 
 /** Chromium as root on a closed network: no sandbox, and nothing that phones home. */
 export function launchChromium(): Promise<BrowserContext> {
