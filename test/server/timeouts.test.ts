@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { raw } from '../support/http.js';
-import { type SpoolProcess, startSpool } from '../support/spool.js';
+import { makeTempDir, runSpool, type SpoolProcess, startSpool } from '../support/spool.js';
 
 interface Exchange {
   socket: Socket;
@@ -150,3 +150,17 @@ test('an early 401 is answered and the connection closed without the client send
     await spool.stop();
   }
 });
+
+for (const [args, env, pattern] of [
+  [['--request-timeout', '0'], {}, /--request-timeout must be a duration above 0/],
+  [[], { SPOOL_REQUEST_TIMEOUT: 'soon' }, /SPOOL_REQUEST_TIMEOUT must be a duration such as/],
+  [['--drain-timeout', 'forever'], {}, /--drain-timeout must be a duration such as/],
+  [[], { SPOOL_DRAIN_TIMEOUT: '0s' }, /SPOOL_DRAIN_TIMEOUT must be a duration above 0/],
+] as const) {
+  test(`spool serve ${args.join(' ')} ${JSON.stringify(env)}: a timeout cannot be unbounded or unreadable (exit 2, one line)`, async () => {
+    const result = await runSpool(['serve', ...args, '--data-dir', makeTempDir()], env);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, pattern);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  });
+}
