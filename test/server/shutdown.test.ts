@@ -110,42 +110,54 @@ test('SIGTERM with streamed runs in progress: each stream ends with the run fail
   }
 });
 
-test('SIGTERM with stdout a pipe nobody reads, filled by request logs: the server keeps answering, then exits within the drain timeout', async () => {
-  const drainMs = 2_000;
+/** A Spool logging every request, whose stdout nobody reads once it has said where it listens. */
+async function spoolWithUnreadStdout(env: Record<string, string>) {
   // Spawned by hand rather than with startSpool, which reads stdout. The store plays no part: SQLite.
   const child = spawn(process.execPath, [spoolBin, 'serve', '--port', '0', '--data-dir', makeTempDir()], {
-    env: { PATH: process.env.PATH ?? '', SPOOL_LOG_LEVEL: 'info', SPOOL_DRAIN_TIMEOUT: `${drainMs}ms` },
+    env: { PATH: process.env.PATH ?? '', SPOOL_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   child.stderr.resume();
-  try {
-    let seen = '';
-    const url = await new Promise<string>((resolve) => {
-      const onData = (chunk: Buffer) => {
-        seen += chunk.toString();
-        const found = /Spool listening on (http:\/\/\S+)/.exec(seen)?.[1];
-        if (!found) return;
-        child.stdout.off('data', onData);
-        // From here on nobody reads stdout: once the pipe and this side's buffer are full, the server's writes find no room.
-        child.stdout.pause();
-        resolve(found);
-      };
-      child.stdout.on('data', onData);
-    });
-
-    // Each answered request writes a log line of about 200 bytes: 4,000 of them are several times what the pipe holds.
-    let answered = 0;
-    const worker = async () => {
-      while (answered < 4_000) {
-        const response = await fetch(`${url}/v1/threads/thread_abc123`, { headers: { 'openai-beta': 'assistants=v2' }, signal: AbortSignal.timeout(5_000) });
-        await response.text();
-        assert.equal(response.status, 404);
-        answered++;
-      }
+  let seen = '';
+  const url = await new Promise<string>((resolve) => {
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const found = /Spool listening on (http:\/\/\S+)/.exec(seen)?.[1];
+      if (!found) return;
+      child.stdout.off('data', onData);
+      // From here on nobody reads stdout: once the pipe and this side's buffer are full, the server's writes find no room.
+      child.stdout.pause();
+      resolve(found);
     };
-    await Promise.all(Array.from({ length: 8 }, worker)).catch((error: unknown) => assert.fail(`the server stopped answering after ${answered} requests: ${String(error)}`));
+    child.stdout.on('data', onData);
+  });
+  return { child, exited, url };
+}
 
+/**
+ * Sends `count` requests whose log lines are about 8 KB each (their URL is logged): 1,000 of them
+ * are far more than the pipe holds, and twice what Spool lets wait before dropping lines.
+ */
+async function logHeavily(url: string, count: number): Promise<void> {
+  const padding = 'p'.repeat(8_000);
+  let answered = 0;
+  const worker = async () => {
+    while (answered < count) {
+      answered++;
+      const response = await fetch(`${url}/v1/threads/thread_abc123?padding=${padding}`, { headers: { 'openai-beta': 'assistants=v2' }, signal: AbortSignal.timeout(5_000) });
+      await response.text();
+      assert.equal(response.status, 404);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker)).catch((error: unknown) => assert.fail(`the server stopped answering after ${answered} requests: ${String(error)}`));
+}
+
+test('SIGTERM with stdout a pipe nobody reads, filled by request logs: the server keeps answering, then exits within the drain timeout', async () => {
+  const drainMs = 2_000;
+  const { child, exited, url } = await spoolWithUnreadStdout({ SPOOL_DRAIN_TIMEOUT: `${drainMs}ms` });
+  try {
+    await logHeavily(url, 1_000);
     const signalledAt = Date.now();
     child.kill('SIGTERM');
     const code = await exitWithin(exited, drainMs + 10_000);
@@ -154,6 +166,27 @@ test('SIGTERM with stdout a pipe nobody reads, filled by request logs: the serve
     assert.ok(tookMs < drainMs + 3_000, `exited ${tookMs} ms after SIGTERM, drain timeout ${drainMs} ms`);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    child.stdout.destroy();
+  }
+});
+
+test('log lines that found stdout full are dropped, and counted once it is read again', async () => {
+  const { child, url } = await spoolWithUnreadStdout({});
+  try {
+    await logHeavily(url, 1_000);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.resume();
+    const startedAt = Date.now();
+    while (!output.includes('log lines were dropped') && Date.now() - startedAt < 10_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    const warning = output.split('\n').find((line) => line.includes('log lines were dropped'));
+    assert.ok(warning, `no warning about dropped lines in ${output.length} bytes of output`);
+    const { dropped, level } = JSON.parse(warning) as { dropped: number; level: number };
+    assert.equal(level, 40);
+    // About 8 MB of lines were logged and at most 4 MB (plus what the pipe holds) may wait.
+    assert.ok(dropped > 100 && dropped < 1_000, `dropped ${dropped} of 1,000 lines`);
+  } finally {
+    child.kill('SIGKILL');
     child.stdout.destroy();
   }
 });
