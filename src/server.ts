@@ -67,7 +67,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       // New requests get a 503 from here on; this resolves once every connection has closed.
       const connectionsClosed = app.close();
       // Runs still going when the grace ends are failed, and their streams end with that event.
-      await Promise.all([worker.stop(graceEnds - Date.now(), reserveMs / 4), Promise.race([connectionsClosed, delay(graceEnds - Date.now())])]);
+      await Promise.all([worker.stop(graceEnds - Date.now(), reserveMs / 2), Promise.race([connectionsClosed, delay(graceEnds - Date.now())])]);
       // What is left (bodies still arriving, streams to clients that stopped reading) is cut off,
       // after a moment for the streams just ended to reach their clients.
       await Promise.race([connectionsClosed, delay(reserveMs / 4)]);
