@@ -16,6 +16,9 @@ export interface ServeConfig extends StoreSettings {
   model: ModelConfig | undefined;
   /** A run not finished this long after its creation expires (OpenAI: 600). */
   runExpirySeconds: number;
+  /** Connection lifetimes: the longest a request may take to arrive, and a shutdown to finish. */
+  requestTimeoutMs: number;
+  drainTimeoutMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -37,6 +40,8 @@ export interface ServeFlags {
   modelBaseUrl?: string | undefined;
   modelApiKey?: string | undefined;
   modelMap?: string | undefined;
+  requestTimeout?: string | undefined;
+  drainTimeout?: string | undefined;
 }
 
 type Environment = Record<string, string | undefined>;
@@ -120,6 +125,13 @@ export function parseDurationMs(raw: { value: string; source: string } | undefin
 
 export const defaultBodyLimitBytes = 8 * 1024 * 1024;
 
+/** A duration that must not be 0 (0 would mean no bound at all). */
+function parseBoundMs(raw: { value: string; source: string } | undefined, fallback: number): number {
+  const ms = parseDurationMs(raw, fallback);
+  if (ms === 0) throw new ConfigError(`${raw?.source} must be a duration above 0, such as 30s`);
+  return ms;
+}
+
 export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeConfig {
   const host = pick(flags.host, env, 'SPOOL_HOST')?.value ?? '127.0.0.1';
   if (host.trim() === '') throw new ConfigError('--host must not be empty');
@@ -138,6 +150,8 @@ export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeCo
     logLevel: parseChoice(pick(flags.logLevel, env, 'SPOOL_LOG_LEVEL'), logLevels, 'info'),
     model: resolveModelConfig(flags, env),
     runExpirySeconds: parsePositiveInteger(pick(undefined, env, 'SPOOL_RUN_EXPIRY_SECONDS'), 600),
+    requestTimeoutMs: parseBoundMs(pick(flags.requestTimeout, env, 'SPOOL_REQUEST_TIMEOUT'), 30_000),
+    drainTimeoutMs: parseBoundMs(pick(flags.drainTimeout, env, 'SPOOL_DRAIN_TIMEOUT'), 10_000),
   };
 }
 

@@ -1,11 +1,11 @@
 // `spool serve`: open the store, check the configuration is safe, listen, and drain on SIGTERM.
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { ConfigError, isLoopbackHost, type ServeConfig } from './config.js';
 import { nowSeconds } from './domain/clock.js';
 import { Authenticator } from './http/auth.js';
 import { buildApp } from './http/app.js';
 import { idempotencyWindowSeconds } from './http/idempotency.js';
+import { createServerLog } from './logging.js';
 import { RunWorker } from './runs/run-worker.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -14,11 +14,23 @@ export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   url: string;
+  /** The longest close() may take (SPOOL_DRAIN_TIMEOUT). */
+  drainTimeoutMs: number;
+  /** Drains: requests and runs in flight get most of the drain timeout, then what is left is ended. */
   close(): Promise<void>;
+  /** Writes out pending log lines, for at most `timeoutMs`. */
+  flushLog(timeoutMs: number): Promise<void>;
 }
 
+/** The part of the drain timeout kept for ending what did not finish: runs, streams, connections, the store. */
+function endingReserveMs(drainTimeoutMs: number): number {
+  return Math.min(2_000, drainTimeoutMs / 2);
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
 export async function startServer(config: ServeConfig): Promise<RunningServer> {
-  const logger = pino({ level: config.logLevel });
+  const { logger, flush: flushLog } = createServerLog(config.logLevel);
   const store = await openStore(config, (error) => logger.warn({ err: error }, 'a database connection broke; the pool replaces it'));
   try {
     await store.apiKeys.syncEnvKeys(config.apiKeys);
@@ -34,7 +46,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const worker = new RunWorker(store, config.model, { exclusiveStore: store.dialect === 'sqlite', log: logger, runLifetimeSeconds: config.runExpirySeconds });
   await worker.start();
   const authenticator = new Authenticator(store.apiKeys);
-  const app = buildApp({ store, worker, authenticator, bodyLimitBytes: config.bodyLimitBytes, logger });
+  const app = buildApp({ store, worker, authenticator, bodyLimitBytes: config.bodyLimitBytes, logger, requestTimeoutMs: config.requestTimeoutMs });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -50,20 +62,42 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const close = () => {
     closing ??= (async () => {
       clearInterval(sweep);
-      await Promise.all([app.close(), worker.stop()]);
+      const reserveMs = endingReserveMs(config.drainTimeoutMs);
+      const graceEnds = Date.now() + config.drainTimeoutMs - reserveMs;
+      // New requests get a 503 from here on; this resolves once every connection has closed.
+      const connectionsClosed = app.close();
+      // Runs still going when the grace ends are failed, and their streams end with that event.
+      await Promise.all([worker.stop(graceEnds - Date.now(), reserveMs / 2), Promise.race([connectionsClosed, delay(graceEnds - Date.now())])]);
+      // What is left (bodies still arriving, streams to clients that stopped reading) is cut off,
+      // after a moment for the streams just ended to reach their clients.
+      await Promise.race([connectionsClosed, delay(reserveMs / 4)]);
+      app.server.closeAllConnections();
+      await connectionsClosed;
       await store.close();
     })();
     return closing;
   };
-  return { app, store, url, close };
+  return { app, store, url, drainTimeoutMs: config.drainTimeoutMs, close, flushLog };
 }
 
-/** SIGTERM and SIGINT finish the requests in flight, close the database, and exit 0. */
+/**
+ * SIGTERM and SIGINT finish the requests in flight, close the database, and exit 0, within the drain
+ * timeout whatever is pending (a database or a log reader that no longer answers included).
+ */
 export function exitOnSignals(server: RunningServer): void {
   const stop = (signal: string) => {
+    const deadline = Date.now() + server.drainTimeoutMs;
+    setTimeout(() => {
+      server.app.log.error({ signal }, 'the shutdown did not finish within the drain timeout; exiting anyway');
+      process.exit(1);
+    }, server.drainTimeoutMs).unref();
     server.app.log.info({ signal }, 'draining and shutting down');
     server.close().then(
-      () => process.exit(0),
+      async () => {
+        // A log reader that has stopped reading gets a moment, not the rest of the deadline.
+        await server.flushLog(Math.min(1_000, deadline - Date.now() - 100));
+        process.exit(0);
+      },
       (error: unknown) => {
         server.app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);

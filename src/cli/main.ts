@@ -40,6 +40,8 @@ program
   .option('--model-base-url <url>', 'OpenAI-compatible Chat Completions server that runs use, e.g. http://127.0.0.1:11434/v1 (env SPOOL_MODEL_BASE_URL)')
   .option('--model-api-key <key>', 'API key for the model server (env SPOOL_MODEL_API_KEY)')
   .option('--model-map <map>', "assistant model -> server model, e.g. 'gpt-4o=llama3.1:8b,*=qwen2.5' (env SPOOL_MODEL_MAP)")
+  .option('--request-timeout <duration>', 'longest a request (headers and body) may take to arrive, e.g. 30s (env SPOOL_REQUEST_TIMEOUT, default 30s)')
+  .option('--drain-timeout <duration>', 'longest a shutdown may take, streams and logs included, e.g. 10s (env SPOOL_DRAIN_TIMEOUT, default 10s)')
   .action(async (flags: ServeFlags) => {
     // Loaded here so that the client commands start without loading the server and its database.
     const { exitOnSignals, startServer } = await import('../server.js');

@@ -10,6 +10,7 @@ import { registerBodyParser } from './body.js';
 import { answerClientError } from './client-errors.js';
 import { registerConsole } from './console.js';
 import { errorHandler, sendError, toApiError } from './envelope.js';
+import { lingerAfterAnswer } from './lingering-close.js';
 import { assistantRoutes } from './routes/assistants.js';
 import { messageRoutes } from './routes/messages.js';
 import { runRoutes } from './routes/runs.js';
@@ -23,6 +24,8 @@ export interface AppOptions {
   authenticator: Authenticator;
   bodyLimitBytes: number;
   logger: FastifyBaseLogger;
+  /** The longest a request (headers and body) may take to arrive. */
+  requestTimeoutMs: number;
 }
 
 /** Routes by method, so that a known path with the wrong method gets 405 and an Allow header. */
@@ -72,9 +75,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Draining is handled below, so that the 503 is in OpenAI's envelope.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // A request must arrive whole within the timeout (Fastify's default, 0, let a trickled body hold
+    // a connection for ever); Node checks every connection each connectionsCheckingInterval.
+    requestTimeout: options.requestTimeoutMs,
+    http: { headersTimeout: Math.min(options.requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.min(options.requestTimeoutMs, 1_000) },
+    clientErrorHandler: answerClientError,
     // Undecodable URLs (e.g. '%E0%A4%A') fail before routing: answer them in the envelope too.
     frameworkErrors: (error, request, reply) => sendError(toApiError(error, options.bodyLimitBytes), reply.headers(commonHeaders).header('x-request-id', request.id)),
-    clientErrorHandler: answerClientError,
   });
   const routeTable = new RouteTable();
   app.addHook('onRoute', (route) => routeTable.add(route.url, route.method));
@@ -101,9 +108,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
     done();
   });
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('openai-processing-ms', String(Math.round(reply.elapsedTime)));
     if (draining) reply.header('connection', 'close');
+    // Answered before its body arrived (an early 401, a 413): close without reading it all, lingering
+    // so that the client reads the answer rather than a reset.
+    if (!request.raw.complete) {
+      reply.header('connection', 'close');
+      lingerAfterAnswer(request.raw.socket);
+    }
     done(null, payload);
   });
   if (logsRequests) {

@@ -93,6 +93,11 @@ export class RunExecution {
     else if (this.run.expires_at !== null && nowSeconds() >= this.run.expires_at) this.interrupt({ kind: 'ended', ending: { status: 'expired' } });
   }
 
+  /** Ends the run now as `ending` (a shutdown): the execution stops and tells its sink. */
+  endNow(ending: Ending): void {
+    this.interrupt({ kind: 'ended', ending });
+  }
+
   private interrupt(outcome: Outcome): void {
     this.interruption ??= outcome;
     this.abort.abort();

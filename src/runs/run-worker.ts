@@ -17,7 +17,7 @@ export interface WorkerOptions {
   leaseMs?: number;
   pollMs?: number;
   maxConcurrent?: number;
-  /** How long a shutdown waits for runs in progress before ending them as failed. */
+  /** How long a shutdown waits by default for runs in progress before ending them as failed. */
   shutdownGraceMs?: number;
   runLifetimeSeconds?: number;
 }
@@ -145,14 +145,28 @@ export class RunWorker {
     }
   }
 
-  /** Stops taking work; waits a while for runs in progress, then ends the rest as failed. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work; waits up to `graceMs` for runs in progress, then ends the rest as failed (their
+   * streams get the failure as their last event), giving them up to `endingMs` to say so.
+   */
+  async stop(graceMs = this.options.shutdownGraceMs, endingMs = 1_000): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
-    const grace = new Promise((resolve) => setTimeout(resolve, this.options.shutdownGraceMs).unref());
-    await Promise.race([Promise.allSettled([...this.running]), grace]);
-    for (const runId of this.executions.keys()) {
-      await endRun(this.store, runId, { status: 'failed', error: { code: 'server_error', message: 'The server shut down while the run was in progress.' } }).catch(() => undefined);
-    }
+    await settledWithin([...this.running], graceMs);
+    const ending = { status: 'failed', error: { code: 'server_error', message: 'The server shut down while the run was in progress.' } } as const;
+    for (const execution of this.executions.values()) execution.endNow(ending);
+    await settledWithin([...this.running], endingMs);
+    // An execution that did not stop in time (a database that no longer answers, say) is ended directly.
+    for (const runId of this.executions.keys()) await endRun(this.store, runId, ending).catch(() => undefined);
   }
+}
+
+/** Resolves when all `promises` have settled, or after `ms`. */
+function settledWithin(promises: Promise<unknown>[], ms: number): Promise<unknown> {
+  if (promises.length === 0) return Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([Promise.allSettled(promises), timeout]).finally(() => clearTimeout(timer));
 }

@@ -31,6 +31,20 @@ describe('safety headers on /v1', () => {
   });
 });
 
+describe('safety headers on a streamed run', () => {
+  test('the event stream carries them too, with the request id', async () => {
+    const assistant = await raw(`${spool.baseURL}/assistants`, { method: 'POST', body: '{"model":"gpt-4o"}', headers: { 'content-type': 'application/json' } });
+    const { id } = assistant.json as { id: string };
+    const stream = await raw(`${spool.baseURL}/threads/runs`, { method: 'POST', body: JSON.stringify({ assistant_id: id, stream: true }), headers: { 'content-type': 'application/json' } });
+    assert.equal(stream.status, 200);
+    assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
+    assert.equal(stream.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(stream.headers.get('cache-control'), 'no-store');
+    assert.match(stream.headers.get('x-request-id') ?? '', /^req_/);
+    assert.match(stream.text, /event: done\ndata: \[DONE\]/);
+  });
+});
+
 describe('requests the HTTP parser refuses', () => {
   test('headers over the size limit: 431 in the envelope', async () => {
     const response = await replay(spool.url, { method: 'GET', path: '/v1/threads', headers: [['X-Big', 'a'.repeat(20_000)]] });
