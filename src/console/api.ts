@@ -98,11 +98,25 @@ export class ApiError extends Error {
   }
 }
 
+/** Whether the server answers without a key (it has none configured, on loopback): then there is nothing to sign in with. */
+export async function serverIsOpen(): Promise<boolean> {
+  try {
+    const response = await fetch('/v1/threads?limit=1', { headers: { 'openai-beta': 'assistants=v2' } });
+    // Read to the end, so the request is over (an unread body keeps it open).
+    await response.text();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
 export class Api {
+  /** `key` is empty on a server without keys: no authorization header is sent. */
   constructor(private readonly key: string) {}
 
   private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.key}`, 'openai-beta': 'assistants=v2' };
+    const headers: Record<string, string> = { 'openai-beta': 'assistants=v2' };
+    if (this.key !== '') headers.authorization = `Bearer ${this.key}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {

@@ -1,6 +1,6 @@
 // The console's entry point: picks the screen for the address, shows it, and sends a refused key
 // back to the sign-in screen.
-import { Api, ApiError } from './api.js';
+import { Api, ApiError, serverIsOpen } from './api.js';
 import type { Context, View } from './context.js';
 import { h, messageOf } from './dom.js';
 import { currentRoute, href, type Route } from './router.js';
@@ -64,14 +64,23 @@ function showAccount(signedIn: boolean): void {
   account.replaceChildren(...(signedIn ? [signOut] : []));
 }
 
+// Asked once per page load: a server without keys needs no sign-in.
+let openServer: Promise<boolean> | undefined;
+
 async function show(): Promise<void> {
   const render = ++renders;
   const route = currentRoute();
   const key = savedKey();
   if (key === null && route.segments[0] !== 'sign-in') {
-    const next = location.hash && location.hash !== '#/' ? new URLSearchParams({ next: location.hash }) : undefined;
-    location.replace(href(['sign-in'], next));
-    return;
+    openServer ??= serverIsOpen();
+    const open = await openServer;
+    // A later navigation started while the server was asked: its screen wins.
+    if (render !== renders) return;
+    if (!open) {
+      const next = location.hash && location.hash !== '#/' ? new URLSearchParams({ next: location.hash }) : undefined;
+      location.replace(href(['sign-in'], next));
+      return;
+    }
   }
   context.api = new Api(key ?? '');
   showAccount(key !== null);

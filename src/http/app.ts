@@ -10,7 +10,7 @@ import { registerBodyParser } from './body.js';
 import { answerClientError } from './client-errors.js';
 import { registerConsole } from './console.js';
 import { errorHandler, sendError, toApiError } from './envelope.js';
-import { lingerAfterAnswer } from './lingering-close.js';
+import { hasBody, lingerAfterAnswer } from './lingering-close.js';
 import { assistantRoutes } from './routes/assistants.js';
 import { messageRoutes } from './routes/messages.js';
 import { runRoutes } from './routes/runs.js';
@@ -113,7 +113,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (draining) reply.header('connection', 'close');
     // Answered before its body arrived (an early 401, a 413): close without reading it all, lingering
     // so that the client reads the answer rather than a reset.
-    if (!request.raw.complete) {
+    if (!request.raw.complete && hasBody(request.headers)) {
       reply.header('connection', 'close');
       lingerAfterAnswer(request.raw.socket);
     }

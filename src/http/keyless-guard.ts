@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import { isLoopbackHost } from '../config.js';
 import { ApiError } from '../domain/errors.js';
+import { hasBody } from './lingering-close.js';
 
 /** The host part of a Host header or an origin's authority: `[::1]:8080` -> `::1`, `localhost:80` -> `localhost`. */
 function hostnameOf(authority: string): string {
@@ -24,11 +25,6 @@ function originHostname(origin: string): string | undefined {
 
 /** The body types a browser sends cross-site without a preflight. */
 const simpleContentTypes = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'];
-
-function hasBody(request: FastifyRequest): boolean {
-  const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
 
 function forbidden(message: string, code: string): ApiError {
   return new ApiError(403, message, 'invalid_request_error', null, code);
@@ -51,7 +47,7 @@ export function checkKeylessRequest(request: FastifyRequest): void {
     }
   }
   const contentType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-  if (contentType !== undefined && simpleContentTypes.includes(contentType) && hasBody(request)) {
+  if (contentType !== undefined && simpleContentTypes.includes(contentType) && hasBody(request.headers)) {
     throw new ApiError(
       415,
       `This Spool server has no API keys, so it takes request bodies only as JSON: send the header 'Content-Type: application/json' (got '${contentType}').`,

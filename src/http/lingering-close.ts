@@ -4,6 +4,7 @@
 // report a connection error instead of the real one. So, as mature servers do, the connection
 // lingers: the answer is sent with `connection: close`, the write side is half-closed, and what
 // still arrives is read and discarded for a bounded time and amount, then the socket is closed.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 
 const lingerMs = 2_000;
@@ -29,6 +30,12 @@ export function lingerAndClose(socket: Socket): void {
   // The client read the answer and closed its side: nothing left to wait for.
   socket.once('end', () => socket.destroy());
   socket.resume();
+}
+
+/** Whether the request declares a body (a request without one has nothing left to arrive after its headers). */
+export function hasBody(headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /**

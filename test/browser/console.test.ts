@@ -297,20 +297,28 @@ describe('the web console, phone width', () => {
 });
 
 describe('the web console on a server without keys', () => {
-  test('any key signs in', { skip: browserMissing }, async () => {
+  test('goes straight in: no sign-in screen and no sign-out button, and writes work', { skip: browserMissing }, async () => {
     const open = await startSpool();
     try {
       const tab = await browser.newPage();
       const tabProblems = watchForProblems(tab);
-      await tab.goto(`${open.url}/`);
-      await tab.getByLabel('API key').fill('anything');
-      await tab.getByRole('button', { name: 'Sign in' }).click();
+      await tab.goto(`${open.url}/#/threads/new`);
+      await tab.getByRole('heading', { level: 1, name: 'New thread' }).waitFor();
+      assert.equal(await tab.getByLabel('API key').count(), 0);
+      assert.equal(await tab.getByRole('button', { name: 'Sign out' }).count(), 0);
+      await tab.getByLabel('Message', { exact: true }).fill('Written without a key');
+      await tab.getByRole('button', { name: 'Create thread' }).click();
+      await tab.getByRole('heading', { level: 1, name: /^Thread thread_/ }).waitFor();
+      const listed = (await (await fetch(`${open.baseURL}/threads`, { headers: { 'openai-beta': 'assistants=v2' } })).json()) as { data: unknown[] };
+      assert.equal(listed.data.length, 1);
+      await tab.getByRole('link', { name: '← All threads' }).click();
       await tab.getByRole('heading', { level: 1, name: 'Threads' }).waitFor();
-      await tab.getByText('No threads yet. Create one with New thread.').waitFor();
+      assert.equal(await tab.getByLabel('API key').count(), 0);
       await tab.close();
       assert.deepEqual(tabProblems, []);
     } finally {
       await open.stop();
     }
   });
+
 });
