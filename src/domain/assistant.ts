@@ -1,10 +1,10 @@
 // What an assistant is: its stored shape, how create/modify requests make and change one, and its
-// wire shape in the key order of OpenAI's examples.
+// wire shape in the key order OpenAI sent (openai-dotnet session record BasicAssistantOperationsWork).
 import type { MetadataMap } from './metadata.js';
 import { metadataFrom } from './metadata.js';
 import type { AssistantsApiResponseFormatOption, CreateAssistantRequest, ModifyAssistantRequest, ReasoningEffort } from './openapi/request-types.js';
-import { type ToolResources, toolResourcesFrom } from './tool-resources.js';
-import type { Tool } from './tools.js';
+import { type ToolResources, toolResourcesFrom, toolResourcesToWire } from './tool-resources.js';
+import { responseFormatToWire, type Tool, toolsToWire } from './tools.js';
 
 export interface Assistant {
   id: string;
@@ -57,6 +57,7 @@ export function assistantModified(assistant: Assistant, input: ModifyAssistantRe
   return next;
 }
 
+/** Rows written by earlier versions (no reasoning_effort, tools without defaults) read back in this shape. */
 export function assistantToWire(assistant: Assistant) {
   return {
     id: assistant.id,
@@ -66,12 +67,13 @@ export function assistantToWire(assistant: Assistant) {
     description: assistant.description,
     model: assistant.model,
     instructions: assistant.instructions,
-    tools: assistant.tools,
-    tool_resources: assistant.tool_resources,
-    metadata: assistant.metadata,
+    tools: toolsToWire(assistant.tools),
     top_p: assistant.top_p,
     temperature: assistant.temperature,
-    response_format: assistant.response_format,
+    reasoning_effort: assistant.reasoning_effort ?? null,
+    tool_resources: toolResourcesToWire(assistant.tool_resources, { codeInterpreterTool: assistant.tools.some((tool) => tool.type === 'code_interpreter') }),
+    metadata: assistant.metadata,
+    response_format: responseFormatToWire(assistant.response_format),
   };
 }
 

@@ -6,7 +6,7 @@
 // record types it does not know rather than drop them. Version 1 files (threads and messages
 // only) still import.
 import type { Assistant } from './assistant.js';
-import type { Message, messageToWire } from './message.js';
+import type { Message, messageEventToWire } from './message.js';
 import type { MetadataMap } from './metadata.js';
 import type { Thread, threadToWire } from './thread.js';
 import type { Run, RunStatus } from './run.js';
@@ -39,7 +39,7 @@ export function emptyCounts(): ExportCounts {
 export type ExportRecord =
   | ExportHeader
   | { type: 'thread'; thread: ReturnType<typeof threadToWire> }
-  | { type: 'message'; message: ReturnType<typeof messageToWire> }
+  | { type: 'message'; message: ReturnType<typeof messageEventToWire> }
   | { type: 'assistant'; assistant: Assistant }
   | { type: 'run'; run: Run }
   | { type: 'run_step'; run_step: RunStep }

@@ -1,5 +1,6 @@
 // What a message is: its stored shape, how request content becomes OpenAI's output content, and
-// its wire shape in the key order of OpenAI's streamed messages.
+// its two wire shapes in OpenAI's recorded key order: over REST without the status keys, in
+// streamed events with them (openai-dotnet session records BasicMessageOperationsWork, StreamingRunWorks).
 import type { CreateMessageRequest } from './openapi/request-types.js';
 import type { MetadataMap } from './metadata.js';
 
@@ -49,15 +50,16 @@ export function contentFrom(input: CreateMessageRequest['content']): MessageCont
       case 'text':
         return { type: 'text', text: { value: part.text, annotations: [] } };
       case 'image_file':
-        return { type: 'image_file', image_file: part.image_file };
+        return { type: 'image_file', image_file: { file_id: part.image_file.file_id, detail: part.image_file.detail ?? 'auto' } };
       case 'image_url':
-        return { type: 'image_url', image_url: part.image_url };
+        return { type: 'image_url', image_url: { url: part.image_url.url, detail: part.image_url.detail ?? 'auto' } };
       default:
         return part satisfies never;
     }
   });
 }
 
+/** A message as OpenAI answered it over REST (create, retrieve, list, modify). */
 export function messageToWire(message: Message) {
   return {
     id: message.id,
@@ -66,15 +68,58 @@ export function messageToWire(message: Message) {
     assistant_id: message.assistant_id,
     thread_id: message.thread_id,
     run_id: message.run_id,
+    role: message.role,
+    content: message.content.map(contentToWire),
+    attachments: message.attachments.map(attachmentToWire),
+    metadata: message.metadata,
+  };
+}
+
+/** A message as OpenAI streamed it in `thread.message.*` events: with its status keys. */
+export function messageEventToWire(message: Message) {
+  return {
+    id: message.id,
+    object: 'thread.message' as const,
+    created_at: message.created_at,
+    assistant_id: message.assistant_id,
+    thread_id: message.thread_id,
+    run_id: message.run_id,
     status: message.status,
-    incomplete_details: message.incomplete_details,
+    incomplete_details: message.incomplete_details && { reason: message.incomplete_details.reason },
     incomplete_at: message.incomplete_at,
     completed_at: message.completed_at,
     role: message.role,
-    content: message.content,
-    attachments: message.attachments,
+    content: message.content.map(contentToWire),
+    attachments: message.attachments.map(attachmentToWire),
     metadata: message.metadata,
   };
+}
+
+/** A content part in OpenAI's key order; image parts stored by earlier versions without `detail` get "auto". */
+function contentToWire(part: MessageContent): MessageContent {
+  switch (part.type) {
+    case 'text':
+      return { type: 'text', text: { value: part.text.value, annotations: part.text.annotations.map(annotationToWire) } };
+    case 'image_file':
+      return { type: 'image_file', image_file: { file_id: part.image_file.file_id, detail: part.image_file.detail ?? 'auto' } };
+    case 'image_url':
+      return { type: 'image_url', image_url: { url: part.image_url.url, detail: part.image_url.detail ?? 'auto' } };
+    case 'refusal':
+      return { type: 'refusal', refusal: part.refusal };
+    default:
+      return part satisfies never;
+  }
+}
+
+function annotationToWire(annotation: TextAnnotation): TextAnnotation {
+  const base = { type: annotation.type, text: annotation.text, start_index: annotation.start_index, end_index: annotation.end_index };
+  if (annotation.type === 'file_citation' && annotation.file_citation) return { ...base, file_citation: { file_id: annotation.file_citation.file_id } };
+  if (annotation.type === 'file_path' && annotation.file_path) return { ...base, file_path: { file_id: annotation.file_path.file_id } };
+  return base;
+}
+
+function attachmentToWire(attachment: Attachment): Attachment {
+  return { file_id: attachment.file_id, tools: attachment.tools.map((tool) => ({ type: tool.type })) };
 }
 
 export function messageDeletedToWire(id: string) {
@@ -95,7 +140,7 @@ export function messageFromRequest(threadId: string, input: CreateMessageRequest
     content: contentFrom(input.content),
     assistant_id: null,
     run_id: null,
-    attachments: input.attachments ?? [],
+    attachments: (input.attachments ?? []).map(attachmentToWire),
     metadata,
   };
 }

@@ -1,5 +1,5 @@
 // What a run step is (a message the run wrote, or tool calls it made) and its wire shape.
-import type { RunError, Usage } from './run.js';
+import { type RunError, type Usage, usageToWire } from './run.js';
 
 export type RunStepStatus = 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired';
 
@@ -21,8 +21,9 @@ export interface RunStep {
   status: RunStepStatus;
   cancelled_at: number | null;
   completed_at: number | null;
-  /** The run's expiry while the step is live (streamed objects call it expires_at). */
+  /** The run's expiry while the step is live. */
   expires_at: number | null;
+  /** When the step expired: kept in the store, never on the wire. */
   expired_at: number | null;
   failed_at: number | null;
   last_error: RunError | null;
@@ -31,8 +32,10 @@ export interface RunStep {
 }
 
 /**
- * OpenAI's streamed steps say `expires_at` (the run's expiry) and its REST steps `expired_at`
- * (when the step expired): both are sent, which no SDK minds.
+ * The step in OpenAI's recorded key order, REST and SSE alike (openai-dotnet session records
+ * BasicRunStepFunctionalityWorks, StreamingToolCall): `expires_at` (the run's expiry while the
+ * step is live), and neither `expired_at` nor `metadata`, which OpenAI never sent. `expired_at`
+ * stays in the stored step, which is how rows of earlier versions, that sent both, read back.
  */
 export function runStepToWire(step: RunStep) {
   return {
@@ -47,11 +50,17 @@ export function runStepToWire(step: RunStep) {
     cancelled_at: step.cancelled_at,
     completed_at: step.completed_at,
     expires_at: step.expires_at,
-    expired_at: step.expired_at,
     failed_at: step.failed_at,
-    last_error: step.last_error,
-    step_details: step.step_details,
-    usage: step.usage,
-    metadata: null,
+    last_error: step.last_error && { code: step.last_error.code, message: step.last_error.message },
+    step_details: stepDetailsToWire(step.step_details),
+    usage: step.usage && usageToWire(step.usage),
+  };
+}
+
+function stepDetailsToWire(details: StepDetails): StepDetails {
+  if (details.type === 'message_creation') return { type: 'message_creation', message_creation: { message_id: details.message_creation.message_id } };
+  return {
+    type: 'tool_calls',
+    tool_calls: details.tool_calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments, output: call.function.output } })),
   };
 }

@@ -6,8 +6,8 @@ import type { MetadataMap } from './metadata.js';
 import { metadataFrom } from './metadata.js';
 import type { AssistantsApiResponseFormatOption, AssistantsApiToolChoiceOption, CreateRunRequest, CreateThreadAndRunRequest, ReasoningEffort, TruncationObject } from './openapi/request-types.js';
 import type { ToolResources } from './tool-resources.js';
-import { toolResourcesFrom } from './tool-resources.js';
-import type { Tool } from './tools.js';
+import { toolResourcesFrom, toolResourcesToWire } from './tool-resources.js';
+import { responseFormatToWire, type Tool, toolsToWire } from './tools.js';
 
 export type RunStatus = 'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
 
@@ -29,10 +29,16 @@ export interface RunError {
   message: string;
 }
 
+/**
+ * Tokens a run or step used. The details come from the model server's `prompt_tokens_details` /
+ * `completion_tokens_details`; rows written before Spool kept them have none (read as 0).
+ */
 export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  prompt_token_details?: { cached_tokens: number };
+  completion_tokens_details?: { reasoning_tokens: number };
 }
 
 export interface Run {
@@ -131,14 +137,33 @@ export function runFromRequest(
 
 export function addUsage(total: Usage | null, more: Usage | null): Usage | null {
   if (!more) return total;
-  if (!total) return { ...more };
+  if (!total) return usageToWire(more);
   return {
     prompt_tokens: total.prompt_tokens + more.prompt_tokens,
     completion_tokens: total.completion_tokens + more.completion_tokens,
     total_tokens: total.total_tokens + more.total_tokens,
+    prompt_token_details: { cached_tokens: (total.prompt_token_details?.cached_tokens ?? 0) + (more.prompt_token_details?.cached_tokens ?? 0) },
+    completion_tokens_details: { reasoning_tokens: (total.completion_tokens_details?.reasoning_tokens ?? 0) + (more.completion_tokens_details?.reasoning_tokens ?? 0) },
   };
 }
 
+/** Usage as OpenAI sent it on runs and steps, details included (0 when the model server gave none). */
+export function usageToWire(usage: Usage): Required<Usage> {
+  return {
+    prompt_tokens: usage.prompt_tokens,
+    completion_tokens: usage.completion_tokens,
+    total_tokens: usage.total_tokens,
+    prompt_token_details: { cached_tokens: usage.prompt_token_details?.cached_tokens ?? 0 },
+    completion_tokens_details: { reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? 0 },
+  };
+}
+
+/**
+ * The run in OpenAI's recorded key order (openai-dotnet session records BasicRunOperationsWork,
+ * StreamingRunWorks), REST and SSE alike. `usage` stays null until the run ends, though Spool
+ * keeps counting it while the run waits for tool outputs. Rows written by earlier versions (no
+ * reasoning_effort, tools without defaults) read back in this shape.
+ */
 export function runToWire(run: Run) {
   return {
     id: run.id,
@@ -152,24 +177,35 @@ export function runToWire(run: Run) {
     cancelled_at: run.cancelled_at,
     failed_at: run.failed_at,
     completed_at: run.completed_at,
-    required_action: run.required_action,
-    last_error: run.last_error,
+    required_action: run.required_action && {
+      type: 'submit_tool_outputs' as const,
+      submit_tool_outputs: {
+        tool_calls: run.required_action.submit_tool_outputs.tool_calls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.function.name, arguments: call.function.arguments } })),
+      },
+    },
+    last_error: run.last_error && { code: run.last_error.code, message: run.last_error.message },
     model: run.model,
     instructions: run.instructions,
-    tools: run.tools,
-    tool_resources: run.tool_resources,
+    tools: toolsToWire(run.tools),
+    tool_resources: toolResourcesToWire(run.tool_resources),
     metadata: run.metadata,
     temperature: run.temperature,
     top_p: run.top_p,
+    reasoning_effort: run.reasoning_effort ?? null,
     max_completion_tokens: run.max_completion_tokens,
     max_prompt_tokens: run.max_prompt_tokens,
-    truncation_strategy: run.truncation_strategy,
-    incomplete_details: run.incomplete_details,
-    usage: run.usage,
-    response_format: run.response_format,
-    tool_choice: run.tool_choice,
+    truncation_strategy: { type: run.truncation_strategy.type, last_messages: run.truncation_strategy.last_messages ?? null },
+    incomplete_details: run.incomplete_details && { reason: run.incomplete_details.reason },
+    usage: isTerminal(run.status) && run.usage ? usageToWire(run.usage) : null,
+    response_format: responseFormatToWire(run.response_format),
+    tool_choice: toolChoiceToWire(run.tool_choice),
     parallel_tool_calls: run.parallel_tool_calls,
   };
+}
+
+function toolChoiceToWire(choice: AssistantsApiToolChoiceOption): AssistantsApiToolChoiceOption {
+  if (typeof choice === 'string') return choice;
+  return choice.function ? { type: choice.type, function: { name: choice.function.name } } : { type: choice.type };
 }
 
 export function activeRunError(threadId: string, runId: string): ApiError {

@@ -1,6 +1,6 @@
 // What a thread is, and its wire shape (OpenAI's key order: id, object, created_at, metadata, tool_resources).
 import type { MetadataMap } from './metadata.js';
-import type { ToolResources } from './tool-resources.js';
+import { type ToolResources, toolResourcesToWire } from './tool-resources.js';
 
 export interface Thread {
   id: string;
@@ -15,7 +15,7 @@ export function threadToWire(thread: Thread) {
     object: 'thread' as const,
     created_at: thread.created_at,
     metadata: thread.metadata,
-    tool_resources: thread.tool_resources,
+    tool_resources: toolResourcesToWire(thread.tool_resources),
   };
 }
 

@@ -1,4 +1,4 @@
-// The `tool_resources` of a thread (and later of assistants and runs): what the tools may use.
+// The `tool_resources` of a thread, an assistant or a run: what the tools may use.
 import { newId } from './ids.js';
 import type { CreateThreadRequest, ModifyThreadRequest } from './openapi/request-types.js';
 import { ApiError } from './errors.js';
@@ -36,4 +36,17 @@ export function toolResourcesFrom(input: ToolResourcesInput, param = 'tool_resou
     resources.file_search = { vector_store_ids: helper ? helper.map(() => newId('vs')) : (fileSearch.vector_store_ids ?? []) };
   }
   return resources;
+}
+
+/**
+ * Tool resources as OpenAI returned them: `file_search` before `code_interpreter`, and, for an
+ * assistant with the code_interpreter tool, `code_interpreter: {file_ids: []}` when none were
+ * given (openai-dotnet session record BasicRunStepFunctionalityWorks).
+ */
+export function toolResourcesToWire(resources: ToolResources, options: { codeInterpreterTool?: boolean } = {}): ToolResources {
+  const wire: ToolResources = {};
+  if (resources.file_search) wire.file_search = { vector_store_ids: [...resources.file_search.vector_store_ids] };
+  if (resources.code_interpreter) wire.code_interpreter = { file_ids: [...resources.code_interpreter.file_ids] };
+  else if (options.codeInterpreterTool) wire.code_interpreter = { file_ids: [] };
+  return wire;
 }

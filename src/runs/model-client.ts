@@ -2,6 +2,7 @@
 // and turns its chunks into a small stream of model events. Classifies failures for the executor.
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
 import type { Usage } from '../domain/run.js';
 import { boundedFetch, ResponseTooLarge } from './bounded-fetch.js';
 import type { ModelConfig } from './model-config.js';
@@ -93,7 +94,7 @@ export class ModelClient {
       const chunks = await this.client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } }, { signal: controller.signal });
       for await (const chunk of chunks) {
         armIdleTimer();
-        if (chunk.usage) yield { type: 'usage', usage: { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens, total_tokens: chunk.usage.total_tokens } };
+        if (chunk.usage) yield { type: 'usage', usage: usageOf(chunk.usage) };
         const choice = chunk.choices?.[0];
         if (!choice) continue;
         if (typeof choice.delta?.content === 'string' && choice.delta.content !== '') yield { type: 'content', text: choice.delta.content };
@@ -112,4 +113,19 @@ export class ModelClient {
       controller.abort();
     }
   }
+}
+
+/** The model server's usage in the run's shape; a detail it leaves out (or garbles) counts 0. */
+function usageOf(usage: CompletionUsage): Usage {
+  return {
+    prompt_tokens: usage.prompt_tokens,
+    completion_tokens: usage.completion_tokens,
+    total_tokens: usage.total_tokens,
+    prompt_token_details: { cached_tokens: tokenCount(usage.prompt_tokens_details?.cached_tokens) },
+    completion_tokens_details: { reasoning_tokens: tokenCount(usage.completion_tokens_details?.reasoning_tokens) },
+  };
+}
+
+function tokenCount(value: unknown): number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : 0;
 }

@@ -1,5 +1,5 @@
 // The events a run emits as it goes (the SSE event names of the Assistants API), and where they go.
-import { type Message, messageToWire } from '../domain/message.js';
+import { type Message, messageEventToWire } from '../domain/message.js';
 import { type Run, runToWire } from '../domain/run.js';
 import { type RunStep, runStepToWire } from '../domain/run-step.js';
 
@@ -17,5 +17,5 @@ export function emitStep(sink: RunEventSink, step: RunStep, event: string = step
 }
 
 export function emitMessage(sink: RunEventSink, message: Message, event: string = message.status): void {
-  sink(`thread.message.${event}`, messageToWire(message));
+  sink(`thread.message.${event}`, messageEventToWire(message));
 }

@@ -2,7 +2,7 @@
 // `spool export` format: same ids, timestamps and order on either engine.
 import { nowSeconds } from '../domain/clock.js';
 import { type ExportCounts, emptyCounts, exportFormat, exportLine, exportVersion, ImportFormatError, parseExportLine } from '../domain/export-format.js';
-import { messageToWire } from '../domain/message.js';
+import { messageEventToWire } from '../domain/message.js';
 import type { ListParams } from '../domain/pagination.js';
 import { threadToWire } from '../domain/thread.js';
 import { ApiKeys } from './api-keys.js';
@@ -36,7 +36,7 @@ export async function exportProject(store: Store, project: { id: string; name: s
         let messagesAfter: string | undefined;
         for (;;) {
           const messages = await repo.listMessages(project.id, thread.id, pageOf(messagesAfter));
-          for (const message of messages.items) await write(exportLine({ type: 'message', message: messageToWire(message) }));
+          for (const message of messages.items) await write(exportLine({ type: 'message', message: messageEventToWire(message) }));
           counts.messages += messages.items.length;
           if (!messages.hasMore) break;
           messagesAfter = messages.items.at(-1)?.id;

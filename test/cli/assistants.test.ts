@@ -46,6 +46,9 @@ after(async () => {
 });
 
 const weatherTool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
+// Tools come back as OpenAI stored them: function `strict` and file_search `ranking_options` filled in.
+const storedWeatherTool = { type: 'function', function: { ...weatherTool.function, strict: false } };
+const storedFileSearch = { type: 'file_search', file_search: { ranking_options: { ranker: 'default_2024_08_21', score_threshold: 0, hybrid_search: null } } };
 
 async function created(args: string[]): Promise<Assistant> {
   const result = await runCli(['assistants', 'create', ...args], { env });
@@ -87,7 +90,7 @@ describe('spool assistants create', () => {
     assert.equal(assistant.description, 'Knows the weather');
     assert.equal(assistant.model, 'gpt-4o');
     assert.equal(assistant.instructions, 'Answer in one sentence.\nCite nothing.');
-    assert.deepEqual(assistant.tools, [weatherTool, { type: 'code_interpreter' }, { type: 'file_search' }]);
+    assert.deepEqual(assistant.tools, [storedWeatherTool, { type: 'code_interpreter' }, storedFileSearch]);
     assert.deepEqual(assistant.tool_resources, { code_interpreter: { file_ids: ['file-abc'] } });
     assert.deepEqual(assistant.metadata, { team: 'support' });
     assert.equal(assistant.temperature, 0.2);
@@ -145,7 +148,7 @@ describe('spool assistants retrieve, update, list, delete', () => {
     const updated = jsonOf<Assistant>(result);
     assert.equal(updated.name, 'After');
     assert.equal(updated.instructions, 'Be kind.');
-    assert.deepEqual(updated.tools, [{ type: 'file_search' }]);
+    assert.deepEqual(updated.tools, [storedFileSearch]);
     assert.equal(updated.model, 'gpt-4o', 'kept');
     assert.deepEqual(updated.metadata, { v: '1' }, 'kept');
   });

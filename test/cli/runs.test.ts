@@ -202,7 +202,7 @@ describe('spool threads create-and-run without --stream', () => {
     assert.equal(waited.stderr, '');
     const done = jsonOf<Run>(waited);
     assert.equal(done.status, 'completed');
-    assert.deepEqual(done.usage, { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 });
+    assert.deepEqual(done.usage, { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15, prompt_token_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } });
     assert.deepEqual(await assistantText(done.thread_id), ['Second.']);
     assert.ok(Date.now() - started < 5000, 'it followed the server\'s poll hint, not a 5 s default');
   });

@@ -18,7 +18,8 @@ export interface ScriptedReply {
   /** Stream this text as one chunk after another, as fast as the connection takes them, until it closes. */
   endless?: string;
   finishReason?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
-  usage?: { prompt_tokens: number; completion_tokens: number };
+  /** The usage chunk's figures (details are sent only when given, as servers without them do). */
+  usage?: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens: number }; completion_tokens_details?: { reasoning_tokens: number } };
   /** Wait before the first byte; with `hang`, never answer. */
   delayMs?: number;
   chunkDelayMs?: number;

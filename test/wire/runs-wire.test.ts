@@ -43,7 +43,7 @@ function framesOf(text: string): Frame[] {
 
 const runKeys = [
   'id', 'object', 'created_at', 'assistant_id', 'thread_id', 'status', 'started_at', 'expires_at', 'cancelled_at', 'failed_at', 'completed_at',
-  'required_action', 'last_error', 'model', 'instructions', 'tools', 'tool_resources', 'metadata', 'temperature', 'top_p', 'max_completion_tokens',
+  'required_action', 'last_error', 'model', 'instructions', 'tools', 'tool_resources', 'metadata', 'temperature', 'top_p', 'reasoning_effort', 'max_completion_tokens',
   'max_prompt_tokens', 'truncation_strategy', 'incomplete_details', 'usage', 'response_format', 'tool_choice', 'parallel_tool_calls',
 ];
 
@@ -78,7 +78,7 @@ describe('streaming on the wire', () => {
     assert.equal(typeof parsed[3]?.started_at, 'number');
     assert.deepEqual(Object.keys(parsed[4] ?? {}), [
       'id', 'object', 'created_at', 'run_id', 'assistant_id', 'thread_id', 'type', 'status', 'cancelled_at', 'completed_at',
-      'expires_at', 'expired_at', 'failed_at', 'last_error', 'step_details', 'usage', 'metadata',
+      'expires_at', 'failed_at', 'last_error', 'step_details', 'usage',
     ]);
     const message = parsed[6] as { id: string; content: unknown[]; status: string };
     assert.deepEqual(message.content, []);
@@ -90,11 +90,11 @@ describe('streaming on the wire', () => {
       { id: message.id, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: { value: 're' } }] } },
     ]);
     assert.equal((parsed[11] as { status: string }).status, 'completed');
-    assert.deepEqual((parsed[12] as { usage: unknown }).usage, { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 });
+    assert.deepEqual((parsed[12] as { usage: unknown }).usage, { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14, prompt_token_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } });
     const completed = parsed[13] as { status: string; expires_at: unknown; usage: unknown };
     assert.equal(completed.status, 'completed');
     assert.equal(completed.expires_at, null);
-    assert.deepEqual(completed.usage, { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 });
+    assert.deepEqual(completed.usage, { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14, prompt_token_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } });
   });
 
   test('tool call deltas: the first names the call with empty arguments, the next carry only arguments', async () => {

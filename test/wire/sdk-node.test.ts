@@ -93,7 +93,7 @@ describe('openai-node 6.49.0: messages', () => {
       content: [
         { type: 'text', text: 'Look at this' },
         { type: 'image_url', image_url: { url: 'https://example.com/cat.png', detail: 'low' } },
-        { type: 'image_file', image_file: { file_id: 'file-img' } },
+        { type: 'image_file', image_file: { file_id: 'file-img', detail: 'auto' } },
       ],
       attachments: [{ file_id: 'file-doc', tools: [{ type: 'file_search' }] }],
       metadata: { source: 'test' },
@@ -105,7 +105,7 @@ describe('openai-node 6.49.0: messages', () => {
     assert.deepEqual(message.content, [
       { type: 'text', text: { value: 'Look at this', annotations: [] } },
       { type: 'image_url', image_url: { url: 'https://example.com/cat.png', detail: 'low' } },
-      { type: 'image_file', image_file: { file_id: 'file-img' } },
+      { type: 'image_file', image_file: { file_id: 'file-img', detail: 'auto' } },
     ]);
     assert.deepEqual(message.attachments, [{ file_id: 'file-doc', tools: [{ type: 'file_search' }] }]);
 
