@@ -197,7 +197,7 @@ describe('the web console, desktop width', () => {
       role: 'assistant',
       content: [
         { type: 'text', text: { value: 'A reply\non two lines', annotations: [] } },
-        { type: 'image_url', image_url: { url: imageUrl } },
+        { type: 'image_url', image_url: { url: imageUrl, detail: 'auto' } },
       ],
     });
   });

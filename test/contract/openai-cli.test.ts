@@ -203,7 +203,7 @@ describe('openai CLI: beta:threads:messages', () => {
     assert.equal(created.status, 200);
     assert.deepEqual((created.json as MessageBody).content, [
       { type: 'text', text: { value: 'hello', annotations: [] } },
-      { type: 'image_url', image_url: { url: 'https://example.com/x.png' } },
+      { type: 'image_url', image_url: { url: 'https://example.com/x.png', detail: 'auto' } },
     ]);
   });
 
