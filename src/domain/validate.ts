@@ -2,7 +2,8 @@
 // OpenAI's validator words it: the message, the dotted `param` path (`messages[0].content`) and the code.
 import { ApiError, tooManyProperties } from './errors.js';
 import { requestSchemas } from './openapi/request-schemas.js';
-import type { RequestTypes } from './openapi/request-types.js';
+import type { RequestTypes, RunStepInclude } from './openapi/request-types.js';
+import type { Query } from './pagination.js';
 
 type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'null';
 
@@ -25,6 +26,8 @@ interface JsonSchema {
   readonly maxLength?: number;
   readonly minimum?: number;
   readonly maximum?: number;
+  readonly pattern?: string;
+  readonly format?: 'uri';
   // Spool's own keywords (see scripts/extract-openapi-schemas.mjs): bounds on free-form objects,
   // and the starts a URL may have.
   readonly maxDepth?: number;
@@ -115,12 +118,17 @@ function discriminatorOf(schema: JsonSchema): string | undefined {
   return values?.length === 1 && typeof values[0] === 'string' ? values[0] : undefined;
 }
 
-function validateUnion(members: readonly JsonSchema[], value: unknown, path: string): ApiError | null {
-  // `oneOf` of bare `required` lists: the listed properties exclude each other.
+function validateUnion(members: readonly JsonSchema[], value: unknown, path: string, exactlyOne: boolean): ApiError | null {
+  // A union of bare `required` lists: the listed properties exclude each other, and under
+  // `oneOf` one of them must be there.
   if (members.every((member) => Object.keys(member).length === 1 && member.required?.length === 1)) {
-    const present = members.flatMap((member) => member.required ?? []).filter((name) => value !== null && typeof value === 'object' && name in value);
+    const names = members.flatMap((member) => member.required ?? []);
+    const present = names.filter((name) => value !== null && typeof value === 'object' && name in value);
     if (present.length > 1) {
       return new ApiError(400, `Invalid '${path}': only one of ${quotedList(present).replace(' and ', ' or ')} may be provided.`, 'invalid_request_error', path, 'invalid_value');
+    }
+    if (present.length === 0 && exactlyOne) {
+      return new ApiError(400, `Invalid '${path}': one of ${joinAlternatives(names.map((name) => `'${name}'`))} must be provided.`, 'invalid_request_error', path, 'missing_required_parameter');
     }
     return null;
   }
@@ -184,7 +192,35 @@ function validateString(schema: JsonSchema, text: string, path: string): ApiErro
     if (text.length === 0) return new ApiError(400, `Invalid '${path}': empty string. Expected a string with minimum length ${schema.minLength}, but got an empty string instead.`, 'invalid_request_error', path, 'empty_string');
     return new ApiError(400, `Invalid '${path}': string too short. Expected a string with minimum length ${schema.minLength}, but got a string with length ${text.length} instead.`, 'invalid_request_error', path, 'string_below_min_length');
   }
+  if (schema.format === 'uri' && !isUri(text)) {
+    return new ApiError(400, `Invalid '${path}': Expected a valid URL, but got a value with an invalid format.`, 'invalid_request_error', path, 'invalid_value');
+  }
+  if (schema.pattern !== undefined && !compiledPattern(schema.pattern).test(text)) {
+    return new ApiError(400, `Invalid '${path}': string does not match pattern. Expected a string that matches the pattern '${schema.pattern}'.`, 'invalid_request_error', path, 'invalid_value');
+  }
   return null;
+}
+
+const compiledPatterns = new Map<string, RegExp>();
+
+function compiledPattern(pattern: string): RegExp {
+  let compiled = compiledPatterns.get(pattern);
+  if (!compiled) {
+    compiled = new RegExp(pattern, 'u');
+    compiledPatterns.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+// An absolute URI as RFC 3986 spells it: a scheme, then only the characters it allows, each `%`
+// starting an escape. Each test looks for one bad spot, so a data: URL of megabytes costs no
+// backtracking; a URL parser must accept it too, so `https://` with no host is refused.
+const uriScheme = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+const notUriCharacter = /[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/;
+const badEscape = /%(?![0-9A-Fa-f]{2})/;
+
+function isUri(text: string): boolean {
+  return uriScheme.test(text) && !notUriCharacter.test(text) && !badEscape.test(text) && URL.canParse(text);
 }
 
 function validateNumber(schema: JsonSchema, number: number, path: string): ApiError | null {
@@ -285,7 +321,8 @@ function validateValue(schemaOrRef: JsonSchema, value: unknown, path: string): A
   const actual = jsonTypeOf(value);
   if (schema.type && !typeAccepts(schema.type, actual)) return invalidType(path, article[schema.type], value);
   const members = schema.anyOf ?? schema.oneOf;
-  if (members && !schema.type) return validateUnion(members, value, path);
+  const exactlyOne = schema.oneOf !== undefined && schema.anyOf === undefined;
+  if (members && !schema.type) return validateUnion(members, value, path, exactlyOne);
   if (schema.enum && !schema.enum.includes(value)) {
     if (actual !== 'string' && schema.enum.every((option) => typeof option === 'string')) return invalidType(path, 'a string', value);
     return invalidValue(path, value, schema.enum);
@@ -296,7 +333,7 @@ function validateValue(schemaOrRef: JsonSchema, value: unknown, path: string): A
   else if (actual === 'array') error = validateArray(schema, value as unknown[], path);
   else if (actual === 'object') error = validateObject(schema, value as Record<string, unknown>, path);
   if (error) return error;
-  if (members) return validateUnion(members, value, path);
+  if (members) return validateUnion(members, value, path, exactlyOne);
   for (const part of schema.allOf ?? []) {
     const partError = validateValue(part, value, path);
     if (partError) return partError;
@@ -315,4 +352,13 @@ export function parseRequest<Name extends keyof RequestTypes>(name: Name, body: 
   const error = validateValue(schema, value, '');
   if (error) throw error;
   return value as RequestTypes[Name];
+}
+
+/** Checks the repeatable `include[]` query parameter against the spec's values; an item is named `include[0]`. */
+export function parseInclude(query: Query): RunStepInclude {
+  const given = query['include[]'];
+  const values = given === undefined ? [] : Array.isArray(given) ? given : [given];
+  const error = validateValue(schemas.RunStepInclude ?? {}, values, 'include');
+  if (error) throw error;
+  return values as RunStepInclude;
 }

@@ -12,7 +12,7 @@ import { activeRunError, isActive, type Run, runFromRequest, runToWire } from '.
 import type { RunStep } from '../../domain/run-step.js';
 import { type Thread, threadToWire } from '../../domain/thread.js';
 import { toolResourcesFrom } from '../../domain/tool-resources.js';
-import { parseRequest } from '../../domain/validate.js';
+import { parseInclude, parseRequest } from '../../domain/validate.js';
 import { emitRun, emitStep, type RunEventSink } from '../../runs/run-events.js';
 import type { RunWorker } from '../../runs/run-worker.js';
 import type { Repository } from '../../store/repository.js';
@@ -78,6 +78,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
 
   app.post<{ Params: ThreadParams; Querystring: Query }>('/threads/:thread_id/runs', async (request, reply) => {
     const threadId = objectId('thread_id', request.params.thread_id, 'thread');
+    parseInclude(request.query);
     const body = parseRequest('CreateRunRequest', request.body);
     const assistantId = objectId('assistant_id', body.assistant_id, 'asst');
     const createdAt = nowSeconds();
