@@ -1,7 +1,7 @@
 // What a run is: its statuses and lifecycle, how a create request and its assistant make one,
 // and its wire shape in the key order of OpenAI's streamed runs.
 import type { Assistant } from './assistant.js';
-import { ApiError } from './errors.js';
+import { ApiError, integerOutOfRange, invalidValue } from './errors.js';
 import type { MetadataMap } from './metadata.js';
 import { metadataFrom } from './metadata.js';
 import type { AssistantsApiResponseFormatOption, AssistantsApiToolChoiceOption, CreateRunRequest, CreateThreadAndRunRequest, ReasoningEffort, TruncationObject } from './openapi/request-types.js';
@@ -89,12 +89,12 @@ export function runFromRequest(
   for (const limit of ['max_prompt_tokens', 'max_completion_tokens'] as const) {
     const value = input[limit];
     if (value !== undefined && value !== null && value < 256) {
-      throw new ApiError(400, `Invalid '${limit}': integer below minimum value. Expected a value >= 256, but got ${value} instead.`, 'invalid_request_error', limit, 'integer_below_min_value');
+      throw integerOutOfRange(limit, 'integer', 256, value, 'min');
     }
   }
   const truncation = input.truncation_strategy ?? { type: 'auto', last_messages: null };
   if (truncation.type === 'last_messages' && (truncation.last_messages === undefined || truncation.last_messages === null || truncation.last_messages < 1)) {
-    throw new ApiError(400, "Invalid 'truncation_strategy.last_messages': expected an integer >= 1 when type is 'last_messages'.", 'invalid_request_error', 'truncation_strategy.last_messages', 'invalid_value');
+    throw invalidValue('truncation_strategy.last_messages', "expected an integer >= 1 when type is 'last_messages'.");
   }
   return {
     id: ids.id,

@@ -31,7 +31,7 @@ function hasBody(request: FastifyRequest): boolean {
 }
 
 function forbidden(message: string, code: string): ApiError {
-  return new ApiError(403, message, 'invalid_request_error', null, code);
+  return new ApiError(403, message, { code });
 }
 
 /** Throws a 403 for a request to a keyless server that a browser could have been made to send. */
@@ -55,9 +55,7 @@ export function checkKeylessRequest(request: FastifyRequest): void {
     throw new ApiError(
       415,
       `This Spool server has no API keys, so it takes request bodies only as JSON: send the header 'Content-Type: application/json' (got '${contentType}').`,
-      'invalid_request_error',
-      null,
-      'unsupported_content_type',
+      { code: 'unsupported_content_type' },
     );
   }
 }
