@@ -43,12 +43,12 @@ export async function committedWrite<T>(store: Store, request: FastifyRequest, r
         if (prior.requestHash !== requestHash) {
           throw new ApiError(400, 'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one used earlier.', { code: 'idempotency_key_reused' });
         }
-        reply.header('idempotent-replayed', 'true');
+        reply.header('idempotent-replayed', 'true').code(prior.statusCode);
         return JSON.parse(prior.body) as T;
       }
       const result = await work(repo, runs);
       const now = nowSeconds();
-      await repo.storeResponse(request.projectId, key, { requestHash, statusCode: 200, body: JSON.stringify(result), createdAt: now }, now - idempotencyWindowSeconds);
+      await repo.storeResponse(request.projectId, key, { requestHash, statusCode: reply.statusCode, body: JSON.stringify(result), createdAt: now }, now - idempotencyWindowSeconds);
       return result;
     });
   try {
