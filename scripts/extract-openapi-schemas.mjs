@@ -19,11 +19,21 @@ const roots = [
   'ModifyRunRequest',
   'SubmitToolOutputsRunRequest',
 ];
+// Query parameters validated as bodies are, each one schema named here: the spec repeats the
+// same `include[]` on create run, list steps and get step, and the copies must agree.
+const queryParameters = {
+  RunStepInclude: {
+    name: 'include[]',
+    operations: [['/threads/{thread_id}/runs', 'post'], ['/threads/{thread_id}/runs/{run_id}/steps', 'get'], ['/threads/{thread_id}/runs/{run_id}/steps/{step_id}', 'get']],
+  },
+};
 // Keywords that carry prose, examples or generator hints, not rules.
 const dropped = new Set([
-  'description', 'title', 'example', 'examples', 'default', 'format', 'deprecated',
+  'description', 'title', 'example', 'examples', 'default', 'deprecated',
   'x-oaiTypeLabel', 'x-oaiExpandable', 'x-oaiMeta', 'x-stainless-const',
 ]);
+// The `format`s src/domain/validate.ts checks; any other is a hint, and dropped.
+const checkedFormats = new Set(['uri']);
 
 const spec = parse(readFileSync(specPath, 'utf8'));
 const all = spec.components.schemas;
@@ -52,7 +62,7 @@ function strip(raw) {
   const node = normalise(raw);
   const out = {};
   for (const [key, value] of Object.entries(node)) {
-    if (dropped.has(key)) continue;
+    if (dropped.has(key) || (key === 'format' && !checkedFormats.has(value))) continue;
     if (key === '$ref') visit(value.replace('#/components/schemas/', ''));
     out[key] = key === 'properties'
       ? Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, strip(schema)]))
@@ -69,6 +79,15 @@ function visit(name) {
 }
 
 for (const root of roots) visit(root);
+for (const [schemaName, { name, operations }] of Object.entries(queryParameters)) {
+  const copies = operations.map(([path, method]) => {
+    const parameter = spec.paths[path]?.[method]?.parameters?.find((candidate) => candidate.name === name);
+    if (!parameter) throw new Error(`no query parameter ${name} on ${method} ${path}`);
+    return JSON.stringify(strip(parameter.schema));
+  });
+  if (new Set(copies).size !== 1) throw new Error(`the spec's ${name} parameters differ: ${copies.join(' / ')}`);
+  wanted.set(schemaName, JSON.parse(copies[0]));
+}
 
 // Errata: rules the spec states only in prose, or puts in the wrong place.
 // 1. Metadata: "at most 16 pairs, keys up to 64 characters, values strings up to 512 characters".
@@ -104,6 +123,7 @@ run.additional_instructions.anyOf[0].maxLength = instructionsLength;
 wanted.get('CreateThreadAndRunRequest').properties.instructions.anyOf[0].maxLength = instructionsLength;
 const functionObject = wanted.get('FunctionObject').properties;
 functionObject.name.maxLength = 64; // the spec's prose: "a maximum length of 64"
+functionObject.name.pattern = '^[a-zA-Z0-9_-]{1,64}$'; // the spec's prose: "Must be a-z, A-Z, 0-9, or contain underscores and dashes"
 functionObject.description.maxLength = 1024; // OpenAI's validator (string_above_max_length on tools[i].function.description)
 const jsonSchema = wanted.get('ResponseFormatJsonSchema').properties.json_schema.properties;
 jsonSchema.name.maxLength = 64; // the spec's prose: "a maximum length of 64"
@@ -114,6 +134,7 @@ for (const name of ['FunctionParameters', 'ResponseFormatJsonSchemaSchema']) {
 const toolOutputs = wanted.get('SubmitToolOutputsRunRequest').properties.tool_outputs;
 toolOutputs.maxItems = 128; // Spool's choice: as many as an assistant may have tools
 toolOutputs.items.properties.output.maxLength = 512_000; // Spool's choice: twice a message's text
+wanted.get('RunStepInclude').maxItems = 16; // Spool's choice: the spec has one value, a client may repeat it
 // What is left are identifiers and names (model, assistant_id, file and vector store ids,
 // tool_call_id, a named tool choice): 256 characters, as an assistant's name. An array or a
 // free-form object left unbounded stops the extraction, so a new one gets a decision here.

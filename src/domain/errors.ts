@@ -2,24 +2,76 @@
 // OpenAI's envelope {"error":{"message","type","param","code"}}.
 import type { IdPrefix } from './ids.js';
 
-export type ErrorType = 'invalid_request_error' | 'authentication_error' | 'server_error' | 'rate_limit_error' | 'not_found_error';
+export interface ApiErrorOptions {
+  /** OpenAI's error type: `invalid_request_error` unless given. */
+  type?: string;
+  /** The dotted path of the request field at fault (`messages[0].content`). */
+  param?: string | null;
+  code?: string | null;
+  /** Response headers the error brings (`allow`, `retry-after`). */
+  headers?: Record<string, string>;
+}
 
 export class ApiError extends Error {
+  readonly type: string;
+  readonly param: string | null;
+  readonly code: string | null;
+  readonly headers: Record<string, string>;
+
   constructor(
     readonly status: number,
     message: string,
-    readonly type: string = 'invalid_request_error',
-    readonly param: string | null = null,
-    readonly code: string | null = null,
-    readonly headers: Record<string, string> = {},
+    options: ApiErrorOptions = {},
   ) {
     super(message);
     this.name = 'ApiError';
+    this.type = options.type ?? 'invalid_request_error';
+    this.param = options.param ?? null;
+    this.code = options.code ?? null;
+    this.headers = options.headers ?? {};
   }
 
   toEnvelope(): { error: { message: string; type: string; param: string | null; code: string | null } } {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
+}
+
+// OpenAI's validator phrasings, each spelt once: the message names the dotted `param` it reports.
+
+/** `Invalid 'param': <detail>`, code `invalid_value`. */
+export function invalidValue(param: string, detail: string): ApiError {
+  return new ApiError(400, `Invalid '${param}': ${detail}`, { param, code: 'invalid_value' });
+}
+
+function quotedList(values: readonly unknown[]): string {
+  const quoted = values.map((value) => `'${String(value)}'`);
+  if (quoted.length <= 2) return quoted.join(' and ');
+  return `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`;
+}
+
+/** A value outside an enum: `Invalid value: 'x'. Supported values are: 'a' and 'b'.` */
+export function unsupportedValue(param: string, value: unknown, supported: readonly unknown[]): ApiError {
+  return new ApiError(400, `Invalid value: '${String(value)}'. Supported values are: ${quotedList(supported)}.`, { param, code: 'invalid_value' });
+}
+
+/** `Missing required parameter: 'param'.` */
+export function missingParameter(param: string): ApiError {
+  return new ApiError(400, `Missing required parameter: '${param}'.`, { param, code: 'missing_required_parameter' });
+}
+
+/** `Invalid type for 'param': expected an integer, but got a string instead.`; `param` null for the body itself. */
+export function invalidType(param: string | null, expected: string, got: string): ApiError {
+  const subject = param === null ? 'request body' : `'${param}'`;
+  return new ApiError(400, `Invalid type for ${subject}: expected ${expected}, but got ${got} instead.`, { param, code: 'invalid_type' });
+}
+
+/** A number past a `minimum` or `maximum`: `Invalid 'limit': integer above maximum value. Expected a value <= 100, but got 101 instead.` */
+export function integerOutOfRange(param: string, kind: 'integer' | 'decimal', bound: number, got: number, side: 'min' | 'max'): ApiError {
+  const [position, extreme, comparison] = side === 'max' ? ['above', 'maximum', '<='] : ['below', 'minimum', '>='];
+  return new ApiError(400, `Invalid '${param}': ${kind} ${position} ${extreme} value. Expected a value ${comparison} ${bound}, but got ${got} instead.`, {
+    param,
+    code: `${kind}_${position}_${side}_value`,
+  });
 }
 
 export type NotFoundKind = 'thread' | 'message' | 'assistant' | 'run' | 'step';
@@ -29,7 +81,7 @@ export function notFound(kind: NotFoundKind, id: string): ApiError {
 }
 
 export function invalidIdPrefix(param: string, value: string, prefix: IdPrefix): ApiError {
-  return new ApiError(400, `Invalid '${param}': '${value}'. Expected an ID that begins with '${prefix}'.`, 'invalid_request_error', param, 'invalid_id_prefix');
+  return new ApiError(400, `Invalid '${param}': '${value}'. Expected an ID that begins with '${prefix}'.`, { param, code: 'invalid_id_prefix' });
 }
 
 export function invalidJsonBody(): ApiError {
@@ -44,18 +96,14 @@ export function invalidUrl(method: string, url: string): ApiError {
 }
 
 export function methodNotAllowed(method: string, url: string, allowed: readonly string[]): ApiError {
-  return new ApiError(
-    405,
-    `Invalid method for URL (${method} ${url}). Supported methods: ${allowed.join(', ')}.`,
-    'invalid_request_error',
-    null,
-    'method_not_allowed',
-    { allow: allowed.join(', ') },
-  );
+  return new ApiError(405, `Invalid method for URL (${method} ${url}). Supported methods: ${allowed.join(', ')}.`, {
+    code: 'method_not_allowed',
+    headers: { allow: allowed.join(', ') },
+  });
 }
 
 export function bodyTooLarge(limitBytes: number): ApiError {
-  return new ApiError(413, `Request body too large. The maximum request body size is ${limitBytes} bytes.`, 'invalid_request_error', null, 'request_too_large');
+  return new ApiError(413, `Request body too large. The maximum request body size is ${limitBytes} bytes.`, { code: 'request_too_large' });
 }
 
 export function missingApiKey(): ApiError {
@@ -75,9 +123,7 @@ export function incorrectApiKey(key: string): ApiError {
   return new ApiError(
     401,
     `Incorrect API key provided: ${maskApiKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
-    'invalid_request_error',
-    null,
-    'invalid_api_key',
+    { code: 'invalid_api_key' },
   );
 }
 
@@ -85,9 +131,7 @@ export function missingBetaHeader(): ApiError {
   return new ApiError(
     400,
     "You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again by setting the header 'OpenAI-Beta: assistants=v2'.",
-    'invalid_request_error',
-    null,
-    'invalid_beta',
+    { code: 'invalid_beta' },
   );
 }
 
@@ -95,26 +139,22 @@ export function deprecatedBetaV1(): ApiError {
   return new ApiError(
     400,
     "The v1 Assistants API has been deprecated. Please try again by setting the header 'OpenAI-Beta: assistants=v2'. See the migration guide for more information: https://platform.openai.com/docs/assistants/migration.",
-    'invalid_request_error',
-    null,
-    'invalid_beta',
+    { code: 'invalid_beta' },
   );
 }
 
 export function serviceUnavailable(message: string, retryAfterSeconds: number): ApiError {
-  return new ApiError(503, message, 'server_error', null, 'service_unavailable', { 'retry-after': String(retryAfterSeconds) });
+  return new ApiError(503, message, { type: 'server_error', code: 'service_unavailable', headers: { 'retry-after': String(retryAfterSeconds) } });
 }
 
 export function tooManyProperties(param: string, max: number, actual: number): ApiError {
   return new ApiError(
     400,
     `Invalid '${param}': too many properties. Expected an object with at most ${max} properties, but got an object with ${actual} properties instead.`,
-    'invalid_request_error',
-    param,
-    'object_above_max_properties',
+    { param, code: 'object_above_max_properties' },
   );
 }
 
 export function bodyTooDeep(maxDepth: number): ApiError {
-  return new ApiError(400, `The JSON body of your request is nested too deeply. The maximum nesting depth is ${maxDepth}.`, 'invalid_request_error', null, 'json_above_max_depth');
+  return new ApiError(400, `The JSON body of your request is nested too deeply. The maximum nesting depth is ${maxDepth}.`, { code: 'json_above_max_depth' });
 }

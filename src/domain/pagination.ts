@@ -1,6 +1,6 @@
 // List parameters (limit, order, after, before) as every list endpoint takes them, and the list
 // envelope {"object":"list","data","first_id","last_id","has_more"}.
-import { ApiError } from './errors.js';
+import { integerOutOfRange, invalidType, unsupportedValue } from './errors.js';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -28,23 +28,17 @@ export function parseInteger(query: Query, name: string): number | undefined {
   const raw = queryValue(query, name);
   if (raw === undefined) return undefined;
   if (!/^-?\d{1,15}$/.test(raw.trim())) {
-    throw new ApiError(400, `Invalid type for '${name}': expected an integer, but got a string instead.`, 'invalid_request_error', name, 'invalid_type');
+    throw invalidType(name, 'an integer', 'a string');
   }
   return Number(raw.trim());
 }
 
 export function parseListParams(query: Query): ListParams {
   const limit = parseInteger(query, 'limit') ?? 20;
-  if (limit < 1) {
-    throw new ApiError(400, `Invalid 'limit': integer below minimum value. Expected a value >= 1, but got ${limit} instead.`, 'invalid_request_error', 'limit', 'integer_below_min_value');
-  }
-  if (limit > 100) {
-    throw new ApiError(400, `Invalid 'limit': integer above maximum value. Expected a value <= 100, but got ${limit} instead.`, 'invalid_request_error', 'limit', 'integer_above_max_value');
-  }
+  if (limit < 1) throw integerOutOfRange('limit', 'integer', 1, limit, 'min');
+  if (limit > 100) throw integerOutOfRange('limit', 'integer', 100, limit, 'max');
   const order = queryValue(query, 'order') ?? 'desc';
-  if (order !== 'asc' && order !== 'desc') {
-    throw new ApiError(400, `Invalid value: '${order}'. Supported values are: 'asc' and 'desc'.`, 'invalid_request_error', 'order', 'invalid_value');
-  }
+  if (order !== 'asc' && order !== 'desc') throw unsupportedValue('order', order, ['asc', 'desc']);
   const params: ListParams = { limit, order };
   const after = queryValue(query, 'after');
   const before = queryValue(query, 'before');

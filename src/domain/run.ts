@@ -1,7 +1,7 @@
 // What a run is: its statuses and lifecycle, how a create request and its assistant make one,
 // and its wire shape in the key order of OpenAI's streamed runs.
 import type { Assistant } from './assistant.js';
-import { ApiError } from './errors.js';
+import { ApiError, invalidValue } from './errors.js';
 import type { MetadataMap } from './metadata.js';
 import { metadataFrom } from './metadata.js';
 import type { AssistantsApiResponseFormatOption, AssistantsApiToolChoiceOption, CreateRunRequest, CreateThreadAndRunRequest, ReasoningEffort, TruncationObject } from './openapi/request-types.js';
@@ -13,7 +13,6 @@ export type RunStatus = 'queued' | 'in_progress' | 'requires_action' | 'cancelli
 
 /** The statuses in which a run holds its thread: no new message or run until it ends. */
 export const activeRunStatuses: readonly RunStatus[] = ['queued', 'in_progress', 'requires_action', 'cancelling'];
-export const terminalRunStatuses: readonly RunStatus[] = ['completed', 'incomplete', 'failed', 'cancelled', 'expired'];
 
 /** A run expires this long after it was created if it has not ended by then (OpenAI: 600 s). */
 export const defaultRunLifetimeSeconds = 600;
@@ -78,10 +77,6 @@ export function isActive(status: RunStatus): boolean {
   return activeRunStatuses.includes(status);
 }
 
-export function isTerminal(status: RunStatus): boolean {
-  return terminalRunStatuses.includes(status);
-}
-
 type RunOverrides = Pick<CreateRunRequest, 'model' | 'instructions' | 'tools' | 'metadata' | 'temperature' | 'top_p' | 'max_prompt_tokens' | 'max_completion_tokens' | 'truncation_strategy' | 'tool_choice' | 'parallel_tool_calls' | 'response_format' | 'reasoning_effort'>;
 
 /** A new queued run: the assistant's settings, overridden by what the request gives. */
@@ -92,15 +87,11 @@ export function runFromRequest(
   assistant: Assistant,
   input: RunOverrides & { additional_instructions?: string | null; tool_resources?: CreateThreadAndRunRequest['tool_resources'] },
 ): Run {
-  for (const limit of ['max_prompt_tokens', 'max_completion_tokens'] as const) {
-    const value = input[limit];
-    if (value !== undefined && value !== null && value < 256) {
-      throw new ApiError(400, `Invalid '${limit}': integer below minimum value. Expected a value >= 256, but got ${value} instead.`, 'invalid_request_error', limit, 'integer_below_min_value');
-    }
-  }
+  // The schema bounds max_*_tokens (>= 256) and last_messages (>= 1), but does not require
+  // last_messages when the type is 'last_messages'.
   const truncation = input.truncation_strategy ?? { type: 'auto', last_messages: null };
-  if (truncation.type === 'last_messages' && (truncation.last_messages === undefined || truncation.last_messages === null || truncation.last_messages < 1)) {
-    throw new ApiError(400, "Invalid 'truncation_strategy.last_messages': expected an integer >= 1 when type is 'last_messages'.", 'invalid_request_error', 'truncation_strategy.last_messages', 'invalid_value');
+  if (truncation.type === 'last_messages' && (truncation.last_messages === undefined || truncation.last_messages === null)) {
+    throw invalidValue('truncation_strategy.last_messages', "expected an integer >= 1 when type is 'last_messages'.");
   }
   return {
     id: ids.id,

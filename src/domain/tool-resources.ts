@@ -1,7 +1,7 @@
 // The `tool_resources` of a thread, an assistant or a run: what the tools may use.
 import { newId } from './ids.js';
 import type { CreateThreadRequest, ModifyThreadRequest } from './openapi/request-types.js';
-import { ApiError } from './errors.js';
+import { integerOutOfRange, invalidValue } from './errors.js';
 
 export interface ToolResources {
   code_interpreter?: { file_ids: string[] };
@@ -26,11 +26,11 @@ export function toolResourcesFrom(input: ToolResourcesInput, param = 'tool_resou
       const strategy = store.chunking_strategy;
       if (strategy?.type === 'static' && strategy.static.chunk_overlap_tokens > strategy.static.max_chunk_size_tokens / 2) {
         const path = `${param}.file_search.vector_stores[${index}].chunking_strategy.static.chunk_overlap_tokens`;
-        throw new ApiError(400, `Invalid '${path}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens.`, 'invalid_request_error', path, 'invalid_value');
+        throw invalidValue(path, 'chunk_overlap_tokens must not exceed half of max_chunk_size_tokens.');
       }
       if (strategy?.type === 'static' && strategy.static.chunk_overlap_tokens < 0) {
         const path = `${param}.file_search.vector_stores[${index}].chunking_strategy.static.chunk_overlap_tokens`;
-        throw new ApiError(400, `Invalid '${path}': integer below minimum value. Expected a value >= 0, but got ${strategy.static.chunk_overlap_tokens} instead.`, 'invalid_request_error', path, 'integer_below_min_value');
+        throw integerOutOfRange(path, 'integer', 0, strategy.static.chunk_overlap_tokens, 'min');
       }
     }
     resources.file_search = { vector_store_ids: helper ? helper.map(() => newId('vs')) : (fileSearch.vector_store_ids ?? []) };

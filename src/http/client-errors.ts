@@ -9,11 +9,11 @@ import { lingerAndClose } from './lingering-close.js';
 function errorFor(code: string | undefined): ApiError {
   switch (code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new ApiError(408, 'The request took too long to arrive.', 'invalid_request_error', null, 'request_timeout');
+      return new ApiError(408, 'The request took too long to arrive.', { code: 'request_timeout' });
     case 'HPE_HEADER_OVERFLOW':
-      return new ApiError(431, 'Request header fields too large.', 'invalid_request_error', null, 'request_header_fields_too_large');
+      return new ApiError(431, 'Request header fields too large.', { code: 'request_header_fields_too_large' });
     default:
-      return new ApiError(400, 'The request could not be parsed as HTTP.', 'invalid_request_error', null, 'bad_request');
+      return new ApiError(400, 'The request could not be parsed as HTTP.', { code: 'bad_request' });
   }
 }
 

@@ -19,7 +19,7 @@ export function toApiError(error: unknown, bodyLimitBytes: number): ApiError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return invalidJsonBody();
     case 'FST_ERR_BAD_URL':
-      return new ApiError(400, 'Invalid URL: the path could not be decoded.', 'invalid_request_error', null, 'invalid_url');
+      return new ApiError(400, 'Invalid URL: the path could not be decoded.', { code: 'invalid_url' });
   }
   if (isDatabaseUnavailable(error)) {
     return serviceUnavailable('The server could not reach its database. Please retry your request in a moment.', databaseRetryAfterSeconds);
@@ -27,7 +27,7 @@ export function toApiError(error: unknown, bodyLimitBytes: number): ApiError {
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new ApiError(fastifyError.statusCode, fastifyError.message ?? 'Bad request.');
   }
-  return new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error');
+  return new ApiError(500, 'The server had an error while processing your request. Sorry about that!', { type: 'server_error' });
 }
 
 export function sendError(error: ApiError, reply: FastifyReply): FastifyReply {

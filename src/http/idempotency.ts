@@ -22,7 +22,7 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const key = Array.isArray(header) ? header[0] : header;
   if (key === undefined) return undefined;
   if (key.length === 0 || key.length > maxKeyLength) {
-    throw new ApiError(400, `Invalid 'Idempotency-Key' header: expected 1 to ${maxKeyLength} characters, but got ${key.length}.`, 'invalid_request_error', null, 'invalid_idempotency_key');
+    throw new ApiError(400, `Invalid 'Idempotency-Key' header: expected 1 to ${maxKeyLength} characters, but got ${key.length}.`, { code: 'invalid_idempotency_key' });
   }
   return key;
 }
@@ -41,14 +41,14 @@ export async function committedWrite<T>(store: Store, request: FastifyRequest, r
       const prior = await repo.findStoredResponse(request.projectId, key);
       if (prior && prior.createdAt > nowSeconds() - idempotencyWindowSeconds) {
         if (prior.requestHash !== requestHash) {
-          throw new ApiError(400, 'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one used earlier.', 'invalid_request_error', null, 'idempotency_key_reused');
+          throw new ApiError(400, 'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one used earlier.', { code: 'idempotency_key_reused' });
         }
-        reply.header('idempotent-replayed', 'true');
+        reply.header('idempotent-replayed', 'true').code(prior.statusCode);
         return JSON.parse(prior.body) as T;
       }
       const result = await work(repo, runs);
       const now = nowSeconds();
-      await repo.storeResponse(request.projectId, key, { requestHash, statusCode: 200, body: JSON.stringify(result), createdAt: now }, now - idempotencyWindowSeconds);
+      await repo.storeResponse(request.projectId, key, { requestHash, statusCode: reply.statusCode, body: JSON.stringify(result), createdAt: now }, now - idempotencyWindowSeconds);
       return result;
     });
   try {

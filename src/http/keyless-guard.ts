@@ -27,7 +27,7 @@ function originHostname(origin: string): string | undefined {
 const simpleContentTypes = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'];
 
 function forbidden(message: string, code: string): ApiError {
-  return new ApiError(403, message, 'invalid_request_error', null, code);
+  return new ApiError(403, message, { code });
 }
 
 /** Throws a 403 for a request to a keyless server that a browser could have been made to send. */
@@ -51,9 +51,7 @@ export function checkKeylessRequest(request: FastifyRequest): void {
     throw new ApiError(
       415,
       `This Spool server has no API keys, so it takes request bodies only as JSON: send the header 'Content-Type: application/json' (got '${contentType}').`,
-      'invalid_request_error',
-      null,
-      'unsupported_content_type',
+      { code: 'unsupported_content_type' },
     );
   }
 }

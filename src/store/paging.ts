@@ -1,7 +1,7 @@
 // Keyset pagination over (created_at, seq): the order clients see is created_at, and the internal
 // sequence breaks ties, so objects created in the same second keep their creation order.
 import { type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
-import { ApiError } from '../domain/errors.js';
+import { type ApiError, invalidValue } from '../domain/errors.js';
 import type { ListParams, Page } from '../domain/pagination.js';
 
 export interface Cursor {
@@ -45,7 +45,7 @@ function storedSize(row: object): number {
 }
 
 function unknownCursor(param: 'after' | 'before', kind: string, id: string): ApiError {
-  return new ApiError(400, `Invalid '${param}': no ${kind} found with id '${id}'.`, 'invalid_request_error', param, 'invalid_value');
+  return invalidValue(param, `no ${kind} found with id '${id}'.`);
 }
 
 /**

@@ -1098,7 +1098,8 @@ export const requestSchemas = {
       },
       "name": {
         "type": "string",
-        "maxLength": 64
+        "maxLength": 64,
+        "pattern": "^[a-zA-Z0-9_-]{1,64}$"
       },
       "parameters": {
         "$ref": "#/components/schemas/FunctionParameters"
@@ -1173,6 +1174,7 @@ export const requestSchemas = {
         "properties": {
           "url": {
             "type": "string",
+            "format": "uri",
             "maxLength": 10485760,
             "urlSchemes": [
               "http:",
@@ -1545,6 +1547,16 @@ export const requestSchemas = {
     "required": [
       "type"
     ]
+  },
+  "RunStepInclude": {
+    "type": "array",
+    "items": {
+      "type": "string",
+      "enum": [
+        "step_details.tool_calls[*].file_search.results[*].content"
+      ]
+    },
+    "maxItems": 16
   },
   "SubmitToolOutputsRunRequest": {
     "type": "object",

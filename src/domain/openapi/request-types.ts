@@ -254,6 +254,8 @@ export type ResponseFormatText = {
   type: "text";
 };
 
+export type RunStepInclude = Array<"step_details.tool_calls[*].file_search.results[*].content">;
+
 export type SubmitToolOutputsRunRequest = {
   tool_outputs: Array<{
     tool_call_id?: string;

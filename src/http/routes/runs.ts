@@ -2,7 +2,7 @@
 // retrieve, modify, cancel, submit tool outputs. Streaming requests get the run's events as SSE.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { nowSeconds } from '../../domain/clock.js';
-import { ApiError, notFound } from '../../domain/errors.js';
+import { ApiError, invalidValue, missingParameter, notFound } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import { messageFromRequest } from '../../domain/message.js';
 import { metadataFrom } from '../../domain/metadata.js';
@@ -12,7 +12,7 @@ import { activeRunError, isActive, type Run, runFromRequest, runToWire } from '.
 import type { RunStep } from '../../domain/run-step.js';
 import { type Thread, threadToWire } from '../../domain/thread.js';
 import { toolResourcesFrom } from '../../domain/tool-resources.js';
-import { parseRequest } from '../../domain/validate.js';
+import { parseInclude, parseRequest } from '../../domain/validate.js';
 import { emitRun, emitStep, type RunEventSink } from '../../runs/run-events.js';
 import type { RunWorker } from '../../runs/run-worker.js';
 import type { Repository } from '../../store/repository.js';
@@ -78,6 +78,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
 
   app.post<{ Params: ThreadParams; Querystring: Query }>('/threads/:thread_id/runs', async (request, reply) => {
     const threadId = objectId('thread_id', request.params.thread_id, 'thread');
+    parseInclude(request.query);
     const body = parseRequest('CreateRunRequest', request.body);
     const assistantId = objectId('assistant_id', body.assistant_id, 'asst');
     const createdAt = nowSeconds();
@@ -188,16 +189,16 @@ function toolOutputsByCall(outputs: ReadonlyArray<{ tool_call_id?: string; outpu
   const byCall = new Map<string, string>();
   for (const [index, output] of outputs.entries()) {
     if (output.tool_call_id === undefined) {
-      throw new ApiError(400, `Missing required parameter: 'tool_outputs[${index}].tool_call_id'.`, 'invalid_request_error', `tool_outputs[${index}].tool_call_id`, 'missing_required_parameter');
+      throw missingParameter(`tool_outputs[${index}].tool_call_id`);
     }
     if (!expected.includes(output.tool_call_id)) {
-      throw new ApiError(400, `Invalid 'tool_outputs[${index}].tool_call_id': no tool call with id '${output.tool_call_id}' is waiting for output.`, 'invalid_request_error', `tool_outputs[${index}].tool_call_id`, 'invalid_value');
+      throw invalidValue(`tool_outputs[${index}].tool_call_id`, `no tool call with id '${output.tool_call_id}' is waiting for output.`);
     }
     byCall.set(output.tool_call_id, output.output ?? '');
   }
   const missing = expected.filter((id) => !byCall.has(id));
   if (missing.length > 0) {
-    throw new ApiError(400, `Expected tool outputs for call_ids [${expected.join(', ')}], got [${[...byCall.keys()].join(', ')}]. All outputs must be submitted in a single request.`, 'invalid_request_error', 'tool_outputs', 'invalid_value');
+    throw new ApiError(400, `Expected tool outputs for call_ids [${expected.join(', ')}], got [${[...byCall.keys()].join(', ')}]. All outputs must be submitted in a single request.`, { param: 'tool_outputs', code: 'invalid_value' });
   }
   return byCall;
 }

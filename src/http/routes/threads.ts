@@ -28,7 +28,7 @@ export function parseThreadFilter(query: Query): ThreadFilter {
     const key = /^metadata\[(.*)\]$/.exec(name)?.[1];
     if (key === undefined) continue;
     if (key === '' || key.length > 64) {
-      throw new ApiError(400, `Invalid query parameter '${name}': a metadata key has 1 to 64 characters.`, 'invalid_request_error', name, 'invalid_value');
+      throw new ApiError(400, `Invalid query parameter '${name}': a metadata key has 1 to 64 characters.`, { param: name, code: 'invalid_value' });
     }
     for (const single of Array.isArray(value) ? value : [value ?? '']) metadata.push([key, single]);
   }
