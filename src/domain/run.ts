@@ -13,6 +13,8 @@ export type RunStatus = 'queued' | 'in_progress' | 'requires_action' | 'cancelli
 
 /** The statuses in which a run holds its thread: no new message or run until it ends. */
 export const activeRunStatuses: readonly RunStatus[] = ['queued', 'in_progress', 'requires_action', 'cancelling'];
+/** The statuses a run ends in: only then does it report its usage. */
+export const terminalRunStatuses: readonly RunStatus[] = ['completed', 'incomplete', 'failed', 'cancelled', 'expired'];
 
 /** A run expires this long after it was created if it has not ended by then (OpenAI: 600 s). */
 export const defaultRunLifetimeSeconds = 600;
@@ -75,6 +77,10 @@ export interface Run {
 
 export function isActive(status: RunStatus): boolean {
   return activeRunStatuses.includes(status);
+}
+
+export function isTerminal(status: RunStatus): boolean {
+  return terminalRunStatuses.includes(status);
 }
 
 type RunOverrides = Pick<CreateRunRequest, 'model' | 'instructions' | 'tools' | 'metadata' | 'temperature' | 'top_p' | 'max_prompt_tokens' | 'max_completion_tokens' | 'truncation_strategy' | 'tool_choice' | 'parallel_tool_calls' | 'response_format' | 'reasoning_effort'>;
