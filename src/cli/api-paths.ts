@@ -5,6 +5,14 @@ export function threadPath(threadId: string): string {
   return `/threads/${segment(threadId)}`;
 }
 
+export function messagesPath(threadId: string): string {
+  return `${threadPath(threadId)}/messages`;
+}
+
+export function messagePath(threadId: string, messageId: string): string {
+  return `${messagesPath(threadId)}/${segment(messageId)}`;
+}
+
 export function runsPath(threadId: string): string {
   return `${threadPath(threadId)}/runs`;
 }

@@ -72,6 +72,11 @@ export function withIdOptions(command: Command, ids: IdOption[]): Command {
 
 type IdOption = { flag: string; description: string };
 
+// The ID options and the metadata help that several command groups share.
+export const threadIdOption: IdOption = { flag: 'thread-id', description: 'the thread (thread_...)' };
+export const runIdOption: IdOption = { flag: 'run-id', description: 'the run (run_...)' };
+export const metadataHelp = "metadata as a YAML or JSON object, e.g. '{team: support}'; null clears it";
+
 /** A command that sends one bodyless request to the object its IDs name, and prints the answer. */
 export function objectRequestCommand(name: string, description: string, method: 'GET' | 'DELETE', ids: IdOption[], path: (...ids: string[]) => string): Command {
   return withClientOptions(withIdOptions(new Command(name).description(description), ids)).action(async function (this: Command) {

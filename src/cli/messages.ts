@@ -1,21 +1,12 @@
 // `spool messages create|list|retrieve|update|delete`: a thread's messages over the HTTP API, with
 // the flags of OpenAI's `openai beta:threads:messages` CLI.
 import { Command, Option } from 'commander';
-import { threadPath } from './api-paths.js';
-import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
+import { messagePath, messagesPath } from './api-paths.js';
+import { type ClientFlags, clientFor, type ListFlags, listQuery, metadataHelp, objectRequestCommand, resolveIds, threadIdOption, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
 import { contentValue, objectValue, yamlValue } from './flag-values.js';
 import { RequestBody } from './request-body.js';
-import { metadataHelp, threadIdOption } from './threads.js';
 
 const messageIdOption = { flag: 'message-id', description: 'the message (msg_...)' };
-
-function messagesPath(threadId: string): string {
-  return `${threadPath(threadId)}/messages`;
-}
-
-function messagePath(threadId: string, messageId: string): string {
-  return `${messagesPath(threadId)}/${encodeURIComponent(messageId)}`;
-}
 
 function createCommand(): Command {
   const command = withIdOptions(new Command('create').description('Add a message to a thread.'), [threadIdOption]);

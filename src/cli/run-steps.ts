@@ -1,10 +1,8 @@
 // `spool runs steps list|retrieve`: the steps of a run (the messages it wrote, the tools it called).
 import { Command } from 'commander';
 import { stepPath, stepsPath } from './api-paths.js';
-import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
-import { threadIdOption } from './threads.js';
+import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, runIdOption, threadIdOption, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
 
-export const runIdOption = { flag: 'run-id', description: 'the run (run_...)' };
 const stepIdOption = { flag: 'step-id', description: 'the step (step_...)' };
 
 function listCommand(): Command {

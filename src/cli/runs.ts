@@ -3,12 +3,11 @@
 import { Command } from 'commander';
 import { runPath, runsPath } from './api-paths.js';
 import { withAssistantId, withRunOverrides } from './body-flags.js';
-import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
+import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, runIdOption, threadIdOption, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
 import { contentValue, objectValue, textValue, yamlValue } from './flag-values.js';
 import { RequestBody } from './request-body.js';
 import { type RunOutputFlags, startRun, withRunOutputOptions } from './run-output.js';
-import { runIdOption, stepsCommand } from './run-steps.js';
-import { threadIdOption } from './threads.js';
+import { stepsCommand } from './run-steps.js';
 
 function createCommand(): Command {
   const command = withIdOptions(new Command('create').description("Run an assistant over a thread; --stream prints the answer as it is written."), [threadIdOption]);

@@ -1,15 +1,13 @@
 // `spool threads create|retrieve|update|delete|list|create-and-run`: threads over the HTTP API, with
 // the flags of OpenAI's `openai beta:threads` CLI, plus `list`, which uses Spool's GET /v1/threads.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
+import { type ClientFlags, clientFor, type ListFlags, listQuery, metadataHelp, objectRequestCommand, resolveIds, threadIdOption, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
 import { threadPath } from './api-paths.js';
 import { withToolResources } from './body-flags.js';
 import { createAndRunCommand } from './create-and-run.js';
 import { contentValue, objectValue, yamlValue } from './flag-values.js';
 import { RequestBody } from './request-body.js';
 
-export const threadIdOption = { flag: 'thread-id', description: 'the thread (thread_...)' };
-export const metadataHelp = "metadata as a YAML or JSON object, e.g. '{team: support}'; null clears it";
 
 function createCommand(): Command {
   const command = new Command('create').description('Create a thread, with its first messages if given.');
