@@ -12,6 +12,7 @@ import { registerConsole } from './console.js';
 import { errorHandler, sendError, toApiError } from './envelope.js';
 import { hasBody, lingerAfterAnswer } from './lingering-close.js';
 import { assistantRoutes } from './routes/assistants.js';
+import { RouteTable } from './method-not-allowed.js';
 import { messageRoutes } from './routes/messages.js';
 import { runRoutes } from './routes/runs.js';
 import { stepRoutes } from './routes/steps.js';
@@ -28,19 +29,6 @@ export interface AppOptions {
   requestTimeoutMs: number;
 }
 
-/** Routes by method, so that a known path with the wrong method gets 405 and an Allow header. */
-class RouteTable {
-  private readonly routes: Array<{ pattern: RegExp; method: string }> = [];
-
-  add(url: string, methods: string | string[]): void {
-    const pattern = new RegExp(`^${url.replace(/:[^/]+/g, '[^/]+')}$`);
-    for (const method of [methods].flat()) this.routes.push({ pattern, method });
-  }
-
-  methodsFor(path: string): string[] {
-    return [...new Set(this.routes.filter((route) => route.pattern.test(path)).map((route) => route.method))];
-  }
-}
 
 // Request ids: `req_` and 32 hex digits, as OpenAI's. Unique rather than secret: a random prefix per
 // process, then a counter (cheaper than 16 random bytes per request).
