@@ -9,6 +9,7 @@ import OpenAI from 'openai';
 import { FakeModel } from '../support/fake-model.js';
 import { postJson } from '../support/http.js';
 import { makeTempDir, spoolBin, startSpool } from '../support/spool.js';
+import { storedMessageStatus } from '../support/stored.js';
 
 let model: FakeModel;
 before(async () => {
@@ -101,7 +102,7 @@ test('SIGTERM with streamed runs in progress: each stream ends with the run fail
       const run = await client.beta.threads.runs.retrieve(runId, { thread_id: threadId });
       assert.equal(run.status, 'failed');
       const [message] = (await client.beta.threads.messages.list(threadId, { run_id: runId })).data;
-      assert.equal(message?.status, 'incomplete');
+      assert.equal((await storedMessageStatus(restarted, message?.id ?? ''))?.status, 'incomplete');
     } finally {
       await restarted.stop();
     }
