@@ -201,3 +201,26 @@ export function cpuAimLines(input: ReportInput): string {
     })
     .join('\n');
 }
+
+/** Per endpoint and connection count: an earlier build's CPU per request and p99 beside this one's and the baseline's. */
+export function beforeAfterTable(input: ReportInput, before: string): string {
+  const { results, scenarios, spool, baseline } = input;
+  const rows = [throughputConnections, latencyConnections].flatMap((connections) =>
+    scenarios.map((scenario) => {
+      const now = summarise(results.of(scenario.id, connections, spool));
+      const then = summarise(results.of(scenario.id, connections, before));
+      const bare = summarise(results.of(scenario.id, connections, baseline));
+      return [
+        `${scenario.title} @${connections}`,
+        rps(then.cpuMicros),
+        rps(now.cpuMicros),
+        rps(bare.cpuMicros),
+        ms(then.p99),
+        ms(now.p99),
+        ms(bare.p99),
+        ratio(pairedRatio(results.of(scenario.id, connections, spool), results.of(scenario.id, connections, before), (run) => run.serverCpuMicrosPerRequest)),
+      ];
+    }),
+  );
+  return table(['endpoint @connections', 'before CPU µs/req', 'now CPU µs/req', 'baseline CPU µs/req', 'before p99 ms', 'now p99 ms', 'baseline p99 ms', 'now/before CPU'], rows);
+}

@@ -9,7 +9,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measure } from './load.js';
-import { comparisonTables, cpuAimLines, diagnosticsTable, latencyConnections, Results, throughputConnections, variantTable, verdictLines } from './report.js';
+import { beforeAfterTable, comparisonTables, cpuAimLines, diagnosticsTable, latencyConnections, Results, throughputConnections, variantTable, verdictLines } from './report.js';
 import { checkEquivalence, type Fixture, type Scenario, scenarios, seedFixture, type Target } from './scenarios.js';
 import { pinLoadGenerator, repoRoot, type ServerProcess, startBaseline, startSpool, walBytes } from './servers.js';
 
@@ -28,6 +28,8 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '1' },
     warmup: { type: 'string', default: '1' },
     'log-level': { type: 'string', default: 'info' },
+    // A checkout of an earlier commit, built (`npm run build` there): its Spool runs every endpoint too, as `spool-before`.
+    before: { type: 'string' },
   },
 });
 const logLevel = flags['log-level'];
@@ -99,12 +101,14 @@ async function main(): Promise<number> {
     const spoolAuth = await contender(await launch(startSpool('spool-auth', { logLevel, env: { SPOOL_API_KEYS: benchKey } })), { authorization: `Bearer ${benchKey}` });
     // The request log's cost: the same Spool with request logs off, on one write and one read.
     const spoolQuiet = await contender(await launch(startSpool('spool-warn', { logLevel: 'warn' })));
+    const spoolBefore = flags.before ? await contender(await launch(startSpool('spool-before', { logLevel, bin: join(flags.before, 'dist/cli/main.js') }))) : undefined;
     await checkEquivalence([spool.target, spool.fixture], [baseline.target, baseline.fixture]);
 
     // Spool with --durability full only for create thread, and with a key only for retrieve thread.
     const contendersFor = (scenario: Scenario): Contender[] => [
       spool,
       baseline,
+      ...(spoolBefore ? [spoolBefore] : []),
       ...(scenario.id === 'create-thread' ? [spoolFull] : []),
       ...(scenario.id === 'retrieve-thread' ? [spoolAuth] : []),
       ...(logLevel !== 'warn' && (scenario.id === 'create-thread' || scenario.id === 'retrieve-thread') ? [spoolQuiet] : []),
@@ -162,6 +166,9 @@ async function main(): Promise<number> {
         '### Auth: retrieve thread, open vs SPOOL_API_KEYS + Bearer key',
         '',
         variantTable(results, 'retrieve-thread', ['spool', 'open'], ['spool-auth', 'key']),
+        ...(spoolBefore
+          ? ['', `### This commit vs the build in ${flags.before} (spool-before), same run`, '', beforeAfterTable(input, 'spool-before')]
+          : []),
         ...(logLevel === 'warn'
           ? []
           : [

@@ -112,6 +112,8 @@ export interface SpoolOptions {
   nodeArgs?: string[];
   /** SPOOL_LOG_LEVEL; default `info`, Spool's own default. */
   logLevel?: string;
+  /** Another build's dist/cli/main.js (e.g. the previous commit's, to compare in the same run). */
+  bin?: string;
 }
 
 /**
@@ -120,7 +122,7 @@ export interface SpoolOptions {
  */
 export function startSpool(name: string, options: SpoolOptions = {}): Promise<ServerProcess> {
   const dataDir = makeDataDir(name);
-  return startChild(name, dataDir, [...(options.nodeArgs ?? []), spoolBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
+  return startChild(name, dataDir, [...(options.nodeArgs ?? []), options.bin ?? spoolBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
     SPOOL_LOG_LEVEL: options.logLevel ?? 'info',
     ...options.env,
   });

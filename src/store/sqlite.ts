@@ -18,7 +18,12 @@ export type Durability = 'normal' | 'full';
 function withStatementCache(database: SqliteDatabase.Database) {
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
-    prepare(sql: string) {
+    prepare(text: string) {
+      // Transactions take the write lock when they begin. A deferred one (Kysely's `begin`) that has
+      // read and then writes cannot wait for the lock: while the checkpointer holds it (a TRUNCATE),
+      // SQLite fails it at once with SQLITE_BUSY, where an immediate one waits (busy_timeout) for it.
+      // Nothing else changes: this process's one connection runs one transaction at a time anyway.
+      const sql = text === 'begin' ? 'begin immediate' : text;
       let statement = statements.get(sql);
       if (!statement) {
         statement = database.prepare(sql);

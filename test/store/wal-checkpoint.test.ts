@@ -29,13 +29,13 @@ async function within(ms: number, condition: () => boolean): Promise<boolean> {
   return condition();
 }
 
-test('the WAL stays bounded under sustained writes, shrinks under its limit when they pause, and SIGTERM stops the checkpointer', async () => {
+test('the WAL stays bounded under sustained writes (none of which fails for a checkpoint), shrinks under its limit when they pause, and SIGTERM stops the checkpointer', async () => {
   const spool = await startSpool({ env: { ...sqliteOnly, SPOOL_SQLITE_WAL_LIMIT: '1mb', SPOOL_DRAIN_TIMEOUT: '5s' } });
   const acknowledged: string[] = [];
   let largest = 0;
   try {
-    // 8 writers, 2,000 threads with a message each: far more WAL than the old auto-checkpoint's
-    // 1000 pages (4 MiB), after which that WAL file kept its 4 MiB for good.
+    // 8 writers, 2,000 threads with a message each, each then modified: far more WAL than the old
+    // auto-checkpoint's 1000 pages (4 MiB), after which that WAL file kept its 4 MiB for good.
     let remaining = 2_000;
     const sampler = setInterval(() => {
       largest = Math.max(largest, walSize(spool.dataDir));
@@ -44,7 +44,11 @@ test('the WAL stays bounded under sustained writes, shrinks under its limit when
       while (remaining-- > 0) {
         const reply = await postJson(`${spool.baseURL}/threads`, { metadata: { load: 'wal' }, messages: [{ role: 'user', content: 'keep me' }] });
         assert.equal(reply.status, 200, reply.text);
-        acknowledged.push((reply.json as { id: string }).id);
+        const id = (reply.json as { id: string }).id;
+        acknowledged.push(id);
+        // A transaction that reads, then writes: it must wait for a checkpoint holding the write lock, not fail.
+        const modified = await postJson(`${spool.baseURL}/threads/${id}`, { metadata: { load: 'wal', stage: 'modified' } });
+        assert.equal(modified.status, 200, modified.text);
       }
     };
     try {
