@@ -20,7 +20,7 @@ function withStatementCache(database: SqliteDatabase.Database) {
   return {
     prepare(text: string) {
       // Transactions take the write lock when they begin. A deferred one (Kysely's `begin`) that has
-      // read and then writes cannot wait for the lock: while the checkpointer holds it (a TRUNCATE),
+      // read and then writes cannot wait for the lock: while the checkpointer holds it (a RESTART),
       // SQLite fails it at once with SQLITE_BUSY, where an immediate one waits (busy_timeout) for it.
       // Nothing else changes: this process's one connection runs one transaction at a time anyway.
       const sql = text === 'begin' ? 'begin immediate' : text;

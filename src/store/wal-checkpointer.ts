@@ -4,13 +4,13 @@
 // for the disk: it was the write p99. Here the request connection never checkpoints; a worker thread
 // with its own connection does: a PASSIVE checkpoint (which never blocks writers) every interval,
 // and, when the WAL file has grown past its limit because writes never paused long enough for a
-// passive one to catch up, a TRUNCATE, which holds writers off for the moment it takes and empties
-// the file. Durability does not change: commits are made (and, with `full`, synced) by the request
+// passive one to catch up, a RESTART (or, once writes have stopped, a TRUNCATE), which holds
+// writers off for the moment it takes and lets the WAL start over. Durability does not change: commits are made (and, with `full`, synced) by the request
 // connection as before; a checkpoint only moves committed pages from the WAL into the database.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** The default WAL limit: at Spool's top write rate on a small machine, a TRUNCATE about every second. */
+/** The default WAL limit: at Spool's top write rate on a small machine, a RESTART about every second. */
 export const defaultWalLimitBytes = 64 * 1024 * 1024;
 
 export interface CheckpointerOptions {
@@ -18,7 +18,7 @@ export interface CheckpointerOptions {
   file: string;
   /** The PRAGMA synchronous of the checkpoints: the request connection's, so `full` syncs them as fully. */
   synchronous: 'NORMAL' | 'FULL';
-  /** The WAL file's size past which the next checkpoint is a TRUNCATE. */
+  /** The WAL file's size past which the next checkpoint makes the WAL start over (RESTART, or TRUNCATE when idle). */
   walLimitBytes: number;
   /** How often a passive checkpoint runs. */
   intervalMs: number;
@@ -47,9 +47,17 @@ const walSize = () => {
     return 0;
   }
 };
+let framesBefore = -1;
 const checkpoint = () => {
   try {
-    db.pragma(walSize() > workerData.walLimitBytes ? 'wal_checkpoint(TRUNCATE)' : 'wal_checkpoint(PASSIVE)');
+    const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
+    const writing = passive.log !== framesBefore;
+    framesBefore = passive.log;
+    if (walSize() > workerData.walLimitBytes) {
+      // While writes go on, RESTART: the next commit starts the WAL over and cuts the file back to
+      // the limit, and frames keep overwriting blocks already allocated. Once they stop, TRUNCATE.
+      db.pragma(writing ? 'wal_checkpoint(RESTART)' : 'wal_checkpoint(TRUNCATE)');
+    }
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message) });
   }
