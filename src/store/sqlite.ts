@@ -86,6 +86,12 @@ export async function openSqliteStore(file: string, options: SqliteOptions): Pro
     walLimitBytes,
     intervalMs: checkpointIntervalMs,
     onError: options.onCheckpointError ?? (() => {}),
+    // Without it the WAL would grow without bound: back to SQLite's own checkpoints, on the request path.
+    onLost: () => {
+      if (!database.open) return;
+      database.pragma('wal_autocheckpoint = 1000');
+      options.onCheckpointError?.('the checkpointer thread ended; the request connection checkpoints again');
+    },
   });
   // The request connection closes first, then the checkpointer's, the last one, which checkpoints
   // what is left and removes the WAL, in its own thread.

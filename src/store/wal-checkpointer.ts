@@ -24,6 +24,8 @@ export interface CheckpointerOptions {
   intervalMs: number;
   /** Told of a checkpoint that failed (the next one is tried all the same). */
   onError(message: string): void;
+  /** Called if the worker ends before stop(): the request connection must then checkpoint again itself. */
+  onLost(): void;
 }
 
 export interface Checkpointer {
@@ -81,9 +83,16 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
   worker.unref();
   worker.on('message', (message: { error?: string }) => options.onError(message.error ?? 'unknown'));
   worker.on('error', (error) => options.onError(error.message));
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      if (!stopping) options.onLost();
+      resolve();
+    }),
+  );
   return {
     async stop(timeoutMs) {
+      stopping = true;
       worker.postMessage('stop');
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {
