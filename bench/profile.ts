@@ -37,6 +37,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '50' },
     duration: { type: 'string', default: '8' },
     top: { type: 'string', default: '25' },
+    'log-level': { type: 'string', default: 'info' },
   },
 });
 const connections = Number(flags.connections);
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   const placement = pinLoadGenerator();
   const profileDir = makeDataDir('cpu-profile');
   const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=200'];
-  const server = flags.server === 'baseline' ? await startBaseline('baseline-profiled', nodeArgs) : await startSpool('spool-profiled', { nodeArgs });
+  const server = flags.server === 'baseline' ? await startBaseline('baseline-profiled', nodeArgs) : await startSpool('spool-profiled', { nodeArgs, logLevel: flags['log-level'] });
   let figures: RunFigures;
   let window: [number, number];
   try {
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
     [
       `## CPU profile of ${flags.server}: ${scenario.title}, ${connections} connections, ${durationSeconds} s`,
       '',
-      `- ${placement}; ${Math.round(figures.requestsPerSecond)} req/s, p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms while profiled`,
+      `- SPOOL_LOG_LEVEL=${flags['log-level']}; ${placement}; ${Math.round(figures.requestsPerSecond)} req/s, p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms while profiled`,
       `- ${figures.responses} requests; the process used ${cpuMicros.toFixed(0)} µs of CPU per request (from /proc, profiler overhead included), shared out below by the profile's samples`,
       `- samples in the load window: ${(byArea.total / 1000).toFixed(0)} ms, of which not idle ${(byArea.busy / 1000).toFixed(0)} ms (${((byArea.busy / byArea.total) * 100).toFixed(0)}%)`,
       '',

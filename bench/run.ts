@@ -9,9 +9,9 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measure } from './load.js';
-import { comparisonTables, diagnosticsTable, latencyConnections, Results, throughputConnections, variantTable, verdictLines } from './report.js';
+import { beforeAfterTable, comparisonTables, cpuAimLines, diagnosticsTable, latencyConnections, Results, throughputConnections, variantTable, verdictLines } from './report.js';
 import { checkEquivalence, type Fixture, type Scenario, scenarios, seedFixture, type Target } from './scenarios.js';
-import { pinLoadGenerator, repoRoot, type ServerProcess, startBaseline, startSpool } from './servers.js';
+import { pinLoadGenerator, repoRoot, type ServerProcess, startBaseline, startSpool, walBytes } from './servers.js';
 
 function positiveNumber(name: string, raw: string | undefined): number {
   const value = Number(raw);
@@ -23,8 +23,16 @@ function positiveNumber(name: string, raw: string | undefined): number {
 }
 
 const { values: flags } = parseArgs({
-  options: { rounds: { type: 'string', default: '10' }, duration: { type: 'string', default: '1' }, warmup: { type: 'string', default: '1' } },
+  options: {
+    rounds: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '1' },
+    warmup: { type: 'string', default: '1' },
+    'log-level': { type: 'string', default: 'info' },
+    // A checkout of an earlier commit, built (`npm run build` there): its Spool runs every endpoint too, as `spool-before`.
+    before: { type: 'string' },
+  },
 });
+const logLevel = flags['log-level'];
 const rounds = Math.round(positiveNumber('rounds', flags.rounds));
 const durationSeconds = positiveNumber('duration', flags.duration);
 const warmupSeconds = positiveNumber('warmup', flags.warmup);
@@ -87,19 +95,25 @@ async function main(): Promise<number> {
   };
   try {
     log('starting servers and seeding their threads...');
-    const spool = await contender(await launch(startSpool('spool')));
+    const spool = await contender(await launch(startSpool('spool', { logLevel })));
     const baseline = await contender(await launch(startBaseline('baseline')));
-    const spoolFull = await contender(await launch(startSpool('spool-full', { args: ['--durability', 'full'] })));
-    const spoolAuth = await contender(await launch(startSpool('spool-auth', { env: { SPOOL_API_KEYS: benchKey } })), { authorization: `Bearer ${benchKey}` });
+    const spoolFull = await contender(await launch(startSpool('spool-full', { logLevel, args: ['--durability', 'full'] })));
+    const spoolAuth = await contender(await launch(startSpool('spool-auth', { logLevel, env: { SPOOL_API_KEYS: benchKey } })), { authorization: `Bearer ${benchKey}` });
+    // The request log's cost: the same Spool with request logs off, on one write and one read.
+    const spoolQuiet = await contender(await launch(startSpool('spool-warn', { logLevel: 'warn' })));
+    const spoolBefore = flags.before ? await contender(await launch(startSpool('spool-before', { logLevel, bin: join(flags.before, 'dist/cli/main.js') }))) : undefined;
     await checkEquivalence([spool.target, spool.fixture], [baseline.target, baseline.fixture]);
 
     // Spool with --durability full only for create thread, and with a key only for retrieve thread.
     const contendersFor = (scenario: Scenario): Contender[] => [
       spool,
       baseline,
+      ...(spoolBefore ? [spoolBefore] : []),
       ...(scenario.id === 'create-thread' ? [spoolFull] : []),
       ...(scenario.id === 'retrieve-thread' ? [spoolAuth] : []),
+      ...(logLevel !== 'warn' && (scenario.id === 'create-thread' || scenario.id === 'retrieve-thread') ? [spoolQuiet] : []),
     ];
+    let largestWal = 0;
     const results = new Results();
     const failures: string[] = [];
     for (let round = 0; round <= rounds; round++) {
@@ -108,6 +122,7 @@ async function main(): Promise<number> {
         for (const scenario of scenarios) {
           for (const { server, target, fixture } of rotated(contendersFor(scenario), round)) {
             const figures = await measure(server, scenario.plan(target, fixture), connections, warmup ? warmupSeconds : durationSeconds);
+            if (server === spool.server) largestWal = Math.max(largestWal, walBytes(server));
             const label = `${warmup ? 'warm-up' : `round ${round}/${rounds}`} · ${connections} conns · ${scenario.title} · ${server.name}`;
             log(
               `${label}: ${Math.round(figures.requestsPerSecond)} req/s, p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms, ` +
@@ -130,12 +145,15 @@ async function main(): Promise<number> {
         '## Spool vs. bare node:http + SQLite baseline',
         '',
         machine(placement),
+        `- Spool's request logging: SPOOL_LOG_LEVEL=${logLevel}${logLevel === 'warn' ? ' (request logs off)' : ' (a JSON line per request, drained by the harness)'}`,
+        `- Spool's write-ahead log (spool.db-wal), largest seen after a measured run: ${(largestWal / 2 ** 20).toFixed(1)} MiB`,
         `- load average (1 min) before/after: ${loadBefore[0]?.toFixed(2)} / ${loadAfter[0]?.toFixed(2)}; run took ${Math.round((Date.now() - started) / 1000)} s`,
         `- contention during the run (Linux PSI, share of time some task waited): for a CPU ${stalled('cpu')}, for I/O ${stalled('io')}`,
         '',
         comparison.text,
         '',
         verdictLines(comparison.verdicts, scenarios.length),
+        cpuAimLines(input),
         '',
         '### Diagnostics (medians; ranges over rounds; CPU in % of one core)',
         '',
@@ -148,6 +166,19 @@ async function main(): Promise<number> {
         '### Auth: retrieve thread, open vs SPOOL_API_KEYS + Bearer key',
         '',
         variantTable(results, 'retrieve-thread', ['spool', 'open'], ['spool-auth', 'key']),
+        ...(spoolBefore
+          ? ['', `### This commit vs the build in ${flags.before} (spool-before), same run`, '', beforeAfterTable(input, 'spool-before')]
+          : []),
+        ...(logLevel === 'warn'
+          ? []
+          : [
+              '',
+              `### Request logging: SPOOL_LOG_LEVEL=${logLevel} vs warn (request logs off)`,
+              '',
+              variantTable(results, 'create-thread', ['spool', logLevel], ['spool-warn', 'warn']),
+              '',
+              variantTable(results, 'retrieve-thread', ['spool', logLevel], ['spool-warn', 'warn']),
+            ]),
       ].join('\n'),
     );
     if (failures.length > 0) {

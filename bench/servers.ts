@@ -1,7 +1,7 @@
 // The processes under test (the built Spool and the bare baseline), each a child pinned to the
 // server core, while this process, the load generator, pins itself to the other core.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -32,6 +32,8 @@ export function pinLoadGenerator(): string {
 
 export interface ServerProcess {
   name: string;
+  /** Where its spool.db lives. */
+  dataDir: string;
   /** e.g. http://127.0.0.1:41234 */
   url: string;
   /** CPU seconds (user + system) the process has used so far. */
@@ -58,7 +60,7 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
 }
 
-function startChild(name: string, nodeArgs: string[], env: Record<string, string>): Promise<ServerProcess> {
+function startChild(name: string, dataDir: string, nodeArgs: string[], env: Record<string, string>): Promise<ServerProcess> {
   const [command, args] = pinned ? ['taskset', ['-c', serverCore, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const child: ChildProcess = spawn(command, args as string[], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -74,9 +76,14 @@ function startChild(name: string, nodeArgs: string[], env: Record<string, string
       const url = /listening on (http:\/\/[^\s"]+)/.exec(output)?.[1];
       if (!url || child.pid === undefined) return;
       clearTimeout(timer);
+      // From here on the output (a log line per request at `info`) is only drained, not scanned:
+      // the load generator's core is not spent on it.
+      child.stdout?.off('data', onData).resume();
+      child.stderr?.off('data', onData).resume();
       const pid = child.pid;
       ready({
         name,
+        dataDir,
         url,
         cpuSeconds: () => cpuSecondsOf(pid),
         async stop() {
@@ -103,23 +110,36 @@ export interface SpoolOptions {
   env?: Record<string, string>;
   /** Flags for node itself, e.g. ['--cpu-prof']. */
   nodeArgs?: string[];
+  /** SPOOL_LOG_LEVEL; default `info`, Spool's own default. */
+  logLevel?: string;
+  /** Another build's dist/cli/main.js (e.g. the previous commit's, to compare in the same run). */
+  bin?: string;
 }
 
 /**
- * The built Spool, as users run it, with SPOOL_LOG_LEVEL=warn: at the default `info` Spool writes
- * one JSON line per request, which would measure the log pipe rather than the server.
+ * The built Spool, as users run it, with SPOOL_LOG_LEVEL=`logLevel`: `info`, the default, writes one
+ * JSON line per request to stdout (a pipe this process drains); `warn` leaves the request log out.
  */
 export function startSpool(name: string, options: SpoolOptions = {}): Promise<ServerProcess> {
   const dataDir = makeDataDir(name);
-  return startChild(name, [...(options.nodeArgs ?? []), spoolBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
-    SPOOL_LOG_LEVEL: 'warn',
+  return startChild(name, dataDir, [...(options.nodeArgs ?? []), options.bin ?? spoolBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
+    SPOOL_LOG_LEVEL: options.logLevel ?? 'info',
     ...options.env,
   });
 }
 
 /** The baseline, over a database that `spool migrate` created, so its tables and indexes are Spool's. */
+/** The size of the server's write-ahead log now (0 when there is none). */
+export function walBytes(server: ServerProcess): number {
+  try {
+    return statSync(join(server.dataDir, 'spool.db-wal')).size;
+  } catch {
+    return 0;
+  }
+}
+
 export function startBaseline(name: string, nodeArgs: string[] = []): Promise<ServerProcess> {
   const dataDir = makeDataDir(name);
   execFileSync(process.execPath, [spoolBin, 'migrate', '--data-dir', dataDir], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
-  return startChild(name, [...nodeArgs, '--import', 'tsx', baselineEntry, '--data-dir', dataDir], {});
+  return startChild(name, dataDir, [...nodeArgs, '--import', 'tsx', baselineEntry, '--data-dir', dataDir], {});
 }

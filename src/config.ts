@@ -4,6 +4,7 @@ import { type ImageUrlPolicy, imageUrlPolicies } from './runs/image-urls.js';
 import type { ModelConfig } from './runs/model-config.js';
 import { minimumApiKeyLength } from './store/api-keys.js';
 import type { StoreSettings } from './store/open.js';
+import { defaultWalLimitBytes } from './store/wal-checkpointer.js';
 
 export interface ServeConfig extends StoreSettings {
   host: string;
@@ -32,6 +33,7 @@ export interface ServeFlags {
   port?: string | undefined;
   dataDir?: string | undefined;
   durability?: string | undefined;
+  sqliteWalLimit?: string | undefined;
   databaseUrl?: string | undefined;
   databasePoolSize?: string | undefined;
   databaseStatementTimeout?: string | undefined;
@@ -143,6 +145,7 @@ export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeCo
     sqliteFile: join(dataDir, 'spool.db'),
     apiKeys: parseApiKeys(env.SPOOL_API_KEYS),
     durability: parseChoice(pick(flags.durability, env, 'SPOOL_DURABILITY'), ['normal', 'full'] as const, 'normal'),
+    sqliteWalLimitBytes: parseByteSize(pick(flags.sqliteWalLimit, env, 'SPOOL_SQLITE_WAL_LIMIT'), defaultWalLimitBytes),
     databaseUrl: parseDatabaseUrl(pick(flags.databaseUrl, env, 'SPOOL_DATABASE_URL')),
     databasePoolSize: parsePoolSize(pick(flags.databasePoolSize, env, 'SPOOL_DATABASE_POOL_SIZE')),
     statementTimeoutMs: parseDurationMs(pick(flags.databaseStatementTimeout, env, 'SPOOL_DATABASE_STATEMENT_TIMEOUT'), 10_000),

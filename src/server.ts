@@ -31,7 +31,11 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const { logger, flush: flushLog } = createServerLog(config.logLevel);
-  const store = await openStore(config, (error) => logger.warn({ err: error }, 'a database connection broke; the pool replaces it'));
+  const store = await openStore(
+    config,
+    (error) => logger.warn({ err: error }, 'a database connection broke; the pool replaces it'),
+    (message) => logger.warn({ error: message }, 'a background WAL checkpoint failed; the next one is tried as usual'),
+  );
   try {
     await store.apiKeys.syncEnvKeys(config.apiKeys);
     if (!isLoopbackHost(config.host) && !(await store.apiKeys.anyConfigured())) {

@@ -32,6 +32,7 @@ program
   .option('--port <port>', 'port to listen on, 0 for any free port (env SPOOL_PORT, default 8080)')
   .option('--data-dir <dir>', 'where the SQLite file lives (env SPOOL_DATA_DIR, default ./data)')
   .option('--durability <level>', "'normal' survives a process crash, 'full' a power loss (env SPOOL_DURABILITY, default normal)")
+  .option('--sqlite-wal-limit <size>', 'SQLite write-ahead log size past which the background checkpointer empties it, e.g. 64mb (env SPOOL_SQLITE_WAL_LIMIT, default 64mb)')
   .option('--database-url <url>', 'use PostgreSQL at this postgres:// URL instead of SQLite (env SPOOL_DATABASE_URL)')
   .option('--database-pool-size <n>', 'PostgreSQL connections this process keeps at most (env SPOOL_DATABASE_POOL_SIZE, default 10)')
   .option('--database-statement-timeout <duration>', 'longest a PostgreSQL statement may run, e.g. 10s (env SPOOL_DATABASE_STATEMENT_TIMEOUT, default 10s)')

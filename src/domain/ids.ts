@@ -1,5 +1,5 @@
 // Object IDs as OpenAI shapes them: a type prefix, '_', then 24 base62 characters from a CSPRNG.
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const idLength = 24;
@@ -8,14 +8,24 @@ const unbiasedBound = 248;
 
 export type IdPrefix = 'thread' | 'msg' | 'asst' | 'run' | 'step' | 'call' | 'vs' | 'proj' | 'key';
 
+// CSPRNG bytes are drawn 4 KiB at a time and each is used once: one randomBytes call per id cost
+// about 4 µs, more than the rest of making the id.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function randomByte(): number {
+  if (poolOffset === pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  return pool[poolOffset++] ?? 0;
+}
+
 export function randomBase62(length: number): string {
   let out = '';
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte >= unbiasedBound) continue;
-      out += alphabet[byte % 62];
-      if (out.length === length) break;
-    }
+    const byte = randomByte();
+    if (byte < unbiasedBound) out += alphabet[byte % 62];
   }
   return out;
 }

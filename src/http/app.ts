@@ -51,8 +51,8 @@ const commonHeaders = {
 export function buildApp(options: AppOptions): FastifyInstance {
   const logsRequests = ['trace', 'debug', 'info'].includes(options.logger.level);
   const app = Fastify({
-    // A child logger per request only when requests are logged (errors name their request id themselves).
-    childLoggerFactory: (logger, bindings, childOptions) => (logsRequests ? logger.child(bindings, childOptions) : logger),
+    // No child logger per request: the request line and errors name their request id themselves.
+    childLoggerFactory: (logger) => logger,
     loggerInstance: options.logger,
     // One log line per request, written by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
@@ -109,7 +109,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   if (logsRequests) {
     app.addHook('onResponse', (request, reply, done) => {
-      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      request.log.info({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
       done();
     });
   }

@@ -10,10 +10,18 @@ export interface StoreSettings {
   statementTimeoutMs: number;
   sqliteFile: string;
   durability: Durability;
+  /** SQLite: the WAL file's size past which the background checkpointer empties it. */
+  sqliteWalLimitBytes?: number;
 }
 
-export function openStore(settings: StoreSettings, onConnectionError?: (error: Error) => void): Promise<Store> {
-  if (settings.databaseUrl === undefined) return openSqliteStore(settings.sqliteFile, settings.durability);
+export function openStore(settings: StoreSettings, onConnectionError?: (error: Error) => void, onCheckpointError?: (message: string) => void): Promise<Store> {
+  if (settings.databaseUrl === undefined) {
+    return openSqliteStore(settings.sqliteFile, {
+      durability: settings.durability,
+      ...(settings.sqliteWalLimitBytes !== undefined ? { walLimitBytes: settings.sqliteWalLimitBytes } : {}),
+      ...(onCheckpointError ? { onCheckpointError } : {}),
+    });
+  }
   return openPostgresStore({
     url: settings.databaseUrl,
     poolSize: settings.databasePoolSize,

@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { Store } from './store.js';
+import { defaultWalLimitBytes, startCheckpointer } from './wal-checkpointer.js';
 
 /** 'normal': a commit survives a crash of the process; 'full': it also survives a power loss. */
 export type Durability = 'normal' | 'full';
@@ -17,7 +18,12 @@ export type Durability = 'normal' | 'full';
 function withStatementCache(database: SqliteDatabase.Database) {
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
-    prepare(sql: string) {
+    prepare(text: string) {
+      // Transactions take the write lock when they begin. A deferred one (Kysely's `begin`) that has
+      // read and then writes cannot wait for the lock: while the checkpointer holds it (a RESTART),
+      // SQLite fails it at once with SQLITE_BUSY, where an immediate one waits (busy_timeout) for it.
+      // Nothing else changes: this process's one connection runs one transaction at a time anyway.
+      const sql = text === 'begin' ? 'begin immediate' : text;
       let statement = statements.get(sql);
       if (!statement) {
         statement = database.prepare(sql);
@@ -47,13 +53,47 @@ function prepareFiles(file: string): void {
   }
 }
 
-export async function openSqliteStore(file: string, durability: Durability): Promise<Store> {
+/** How often the checkpointer copies the WAL into the database; between two, the WAL grows by what was written. */
+const checkpointIntervalMs = 100;
+/** The longest close() waits for a checkpoint in progress before ending the worker. */
+const checkpointerStopMs = 2_000;
+
+export interface SqliteOptions {
+  durability: Durability;
+  /** The WAL file's size past which the checkpointer empties it, holding writers off meanwhile. */
+  walLimitBytes?: number;
+  /** Told of a background checkpoint that failed. */
+  onCheckpointError?: (message: string) => void;
+}
+
+export async function openSqliteStore(file: string, options: SqliteOptions): Promise<Store> {
   prepareFiles(file);
   const database = new SqliteDatabase(file);
+  const synchronous = options.durability === 'full' ? 'FULL' : 'NORMAL';
+  const walLimitBytes = options.walLimitBytes ?? defaultWalLimitBytes;
   database.pragma('journal_mode = WAL');
-  database.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  database.pragma(`synchronous = ${synchronous}`);
   database.pragma('busy_timeout = 5000');
+  // Checkpoints are the checkpointer's (see wal-checkpointer.ts), never a request's; a WAL that a
+  // writer restarts from its beginning is cut back to the limit.
+  database.pragma('wal_autocheckpoint = 0');
+  database.pragma(`journal_size_limit = ${walLimitBytes}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   await migrateToLatest(db, 'sqlite');
-  return new Store(db, 'sqlite');
+  const checkpointer = startCheckpointer({
+    file,
+    synchronous,
+    walLimitBytes,
+    intervalMs: checkpointIntervalMs,
+    onError: options.onCheckpointError ?? (() => {}),
+    // Without it the WAL would grow without bound: back to SQLite's own checkpoints, on the request path.
+    onLost: () => {
+      if (!database.open) return;
+      database.pragma('wal_autocheckpoint = 1000');
+      options.onCheckpointError?.('the checkpointer thread ended; the request connection checkpoints again');
+    },
+  });
+  // The request connection closes first, then the checkpointer's, the last one, which checkpoints
+  // what is left and removes the WAL, in its own thread.
+  return new Store(db, 'sqlite', () => checkpointer.stop(checkpointerStopMs));
 }

@@ -15,6 +15,8 @@ export class Store {
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: DialectName,
+    /** Run by close() once the database is closed (SQLite: stops the WAL checkpointer). */
+    private readonly release: () => Promise<void> = async () => {},
   ) {
     this.repo = new Repository(db, dialect);
     this.apiKeys = new ApiKeys(db);
@@ -28,5 +30,6 @@ export class Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
+    await this.release();
   }
 }
