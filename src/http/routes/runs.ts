@@ -8,7 +8,7 @@ import { messageFromRequest } from '../../domain/message.js';
 import { metadataFrom } from '../../domain/metadata.js';
 import type { CreateMessageRequest, CreateRunRequest, CreateThreadAndRunRequest } from '../../domain/openapi/request-types.js';
 import { listToWire, parseListParams, type Query } from '../../domain/pagination.js';
-import { activeRunError, isActive, type Run, runFromRequest, runToWire } from '../../domain/run.js';
+import { activeRunError, applyTransition, cancelRequested, isActive, resumedWithOutputs, type Run, runFromRequest, runToWire } from '../../domain/run.js';
 import type { RunStep } from '../../domain/run-step.js';
 import { type Thread, threadToWire } from '../../domain/thread.js';
 import { toolResourcesFrom } from '../../domain/tool-resources.js';
@@ -135,7 +135,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
       const found = await requireRun(runs, repo, request.projectId, threadId, runId);
       if (!isActive(found.status)) throw new ApiError(400, `Cannot cancel run with status '${found.status}'.`);
       const run = await runs.updateRun(runId, (current) => {
-        if (isActive(current.status)) current.status = 'cancelling';
+        applyTransition(current, cancelRequested(current));
       });
       if (!run) throw notFound('run', runId);
       return runToWire(run);
@@ -154,10 +154,8 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
       // second waits for the first to commit, then sees the run queued and gets the 400.
       let expected: string[] = [];
       const run = await runs.updateRun(runId, (current) => {
-        if (current.status !== 'requires_action' || !current.required_action) throw new ApiError(400, `Runs in status "${current.status}" do not accept tool outputs.`);
-        expected = current.required_action.submit_tool_outputs.tool_calls.map((call) => call.id);
-        current.status = 'queued';
-        current.required_action = null;
+        expected = current.required_action?.submit_tool_outputs.tool_calls.map((call) => call.id) ?? [];
+        if (!applyTransition(current, resumedWithOutputs(current))) throw new ApiError(400, `Runs in status "${current.status}" do not accept tool outputs.`);
       });
       if (!run) throw notFound('run', runId);
       const outputs = toolOutputsByCall(body.tool_outputs, expected);
