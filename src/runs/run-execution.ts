@@ -14,7 +14,7 @@ import { buildPrompt } from './chat-history.js';
 import { type ChatRequest, type ModelClient, ModelError, type ModelEvent, serverErrorMessage } from './model-client.js';
 import { type ModelConfig, resolveModelName } from './model-config.js';
 import { emitEnded, endRun } from './run-endings.js';
-import { emitMessage, emitRun, emitStep, type RunEventSink } from './run-events.js';
+import { emitMessage, emitRun, emitStep, messageTextDelta, type RunEventSink, type ToolCallDelta, toolCallDelta } from './run-events.js';
 
 export interface ExecutionOptions {
   owner: string;
@@ -292,8 +292,7 @@ export class RunExecution {
       this.savedAt = Date.now();
       await this.store.repo.saveMessageProgress(message);
     }
-    // The first delta of a part carries `annotations: []`; later ones only the new text.
-    this.sink('thread.message.delta', { id: message.id, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: first ? { value: text, annotations: [] } : { value: text } }] } });
+    this.sink(messageTextDelta(message.id, text, first));
   }
 
   /** What of `text` still fits in the answer; when not all of it does, the answer is cut there. */
@@ -345,7 +344,7 @@ export class RunExecution {
       emitStep(this.sink, step, 'in_progress');
     }
     const stepId = this.toolStep.id;
-    const delta = (call: object) => this.sink('thread.run.step.delta', { id: stepId, object: 'thread.run.step.delta', delta: { step_details: { type: 'tool_calls', tool_calls: [call] } } });
+    const delta = (call: ToolCallDelta) => this.sink(toolCallDelta(stepId, call));
     this.checkToolCallLimits(index, name, args);
     let call = this.calls[index];
     if (!call) {

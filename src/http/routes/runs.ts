@@ -10,10 +10,10 @@ import type { CreateMessageRequest, CreateRunRequest, CreateThreadAndRunRequest 
 import { listToWire, parseListParams, type Query } from '../../domain/pagination.js';
 import { activeRunError, applyTransition, cancelRequested, isActive, resumedWithOutputs, type Run, runFromRequest, runToWire } from '../../domain/run.js';
 import type { RunStep } from '../../domain/run-step.js';
-import { type Thread, threadToWire } from '../../domain/thread.js';
+import type { Thread } from '../../domain/thread.js';
 import { toolResourcesFrom } from '../../domain/tool-resources.js';
 import { parseRequest } from '../../domain/validate.js';
-import { emitRun, emitStep, type RunEventSink } from '../../runs/run-events.js';
+import { type RunEvent, runCreated, runEvent, stepEvent, threadCreated } from '../../runs/run-events.js';
 import type { RunWorker } from '../../runs/run-worker.js';
 import type { Repository } from '../../store/repository.js';
 import type { RunsRepository } from '../../store/runs-repository.js';
@@ -44,13 +44,16 @@ type RunInput = CreateRunRequest | CreateThreadAndRunRequest;
 
 export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker): void {
   /** Answers a run that this replica just queued: as SSE (executing it inline), or as JSON (executing it in the background). */
-  async function answerQueuedRun(request: FastifyRequest, reply: FastifyReply, input: RunInput, queue: (repo: Repository, runs: RunsRepository) => Promise<{ run: Run; opening: Array<[string, unknown]> }>) {
+  async function answerQueuedRun(request: FastifyRequest, reply: FastifyReply, input: RunInput, queue: (repo: Repository, runs: RunsRepository) => Promise<{ run: Run; opening: RunEvent[] }>) {
     if (input.stream) {
       const { run, opening } = await store.transaction(queue);
       const sse = new SseWriter(request, reply);
-      for (const [event, data] of opening) sse.send(event, data);
-      await worker.executeNow(request.projectId, run, sse.send);
-      sse.end();
+      try {
+        for (const event of opening) sse.send(event);
+        await worker.executeNow(request.projectId, run, sse.send);
+      } finally {
+        sse.end();
+      }
       return reply;
     }
     const wire = await committedWrite(store, request, reply, async (repo, runs) => runToWire((await queue(repo, runs)).run));
@@ -72,7 +75,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
       await repo.insertThread(request.projectId, thread);
       for (const message of messages) await repo.insertMessage(request.projectId, message);
       await runs.insertRun(request.projectId, run, worker.newLease());
-      return { run, opening: [['thread.created', threadToWire(thread)], ['thread.run.created', runToWire(run)], ['thread.run.queued', runToWire(run)]] };
+      return { run, opening: [threadCreated(thread), runCreated(run), runEvent(run)] };
     });
   });
 
@@ -93,7 +96,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
         const run = runFromRequest({ id: newId('run'), threadId }, createdAt, worker.runLifetimeSeconds, assistant, body);
         for (const message of messages) await repo.insertMessage(request.projectId, message);
         await runs.insertRun(request.projectId, run, worker.newLease());
-        return { run, opening: [['thread.run.created', runToWire(run)], ['thread.run.queued', runToWire(run)]] };
+        return { run, opening: [runCreated(run), runEvent(run)] };
       });
     } catch (error) {
       // Another replica created a run on this thread at the same moment: the unique index kept one.
@@ -168,11 +171,13 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
     if (body.stream) {
       const { run, step } = await store.transaction(resume);
       const sse = new SseWriter(request, reply);
-      const sink: RunEventSink = sse.send;
-      if (step) emitStep(sink, step);
-      emitRun(sink, run);
-      await worker.executeNow(request.projectId, run, sink);
-      sse.end();
+      try {
+        if (step) sse.send(stepEvent(step));
+        sse.send(runEvent(run));
+        await worker.executeNow(request.projectId, run, sse.send);
+      } finally {
+        sse.end();
+      }
       return reply;
     }
     const wire = await committedWrite(store, request, reply, async (repo, runs) => runToWire((await resume(repo, runs)).run));
