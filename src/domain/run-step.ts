@@ -1,4 +1,5 @@
 // What a run step is (a message the run wrote, or tool calls it made) and its wire shape.
+import { ApiError } from './errors.js';
 import type { RunError, Usage } from './run.js';
 
 export type RunStepStatus = 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired';
@@ -54,4 +55,30 @@ export function runStepToWire(step: RunStep) {
     usage: step.usage,
     metadata: null,
   };
+}
+
+/** Checks that the outputs answer exactly the calls the run is waiting for, all at once. */
+export function toolOutputsByCall(outputs: ReadonlyArray<{ tool_call_id?: string; output?: string }>, expected: readonly string[]): Map<string, string> {
+  const byCall = new Map<string, string>();
+  for (const [index, output] of outputs.entries()) {
+    if (output.tool_call_id === undefined) {
+      throw new ApiError(400, `Missing required parameter: 'tool_outputs[${index}].tool_call_id'.`, 'invalid_request_error', `tool_outputs[${index}].tool_call_id`, 'missing_required_parameter');
+    }
+    if (!expected.includes(output.tool_call_id)) {
+      throw new ApiError(400, `Invalid 'tool_outputs[${index}].tool_call_id': no tool call with id '${output.tool_call_id}' is waiting for output.`, 'invalid_request_error', `tool_outputs[${index}].tool_call_id`, 'invalid_value');
+    }
+    byCall.set(output.tool_call_id, output.output ?? '');
+  }
+  const missing = expected.filter((id) => !byCall.has(id));
+  if (missing.length > 0) {
+    throw new ApiError(400, `Expected tool outputs for call_ids [${expected.join(', ')}], got [${[...byCall.keys()].join(', ')}]. All outputs must be submitted in a single request.`, 'invalid_request_error', 'tool_outputs', 'invalid_value');
+  }
+  return byCall;
+}
+
+/** The tool calls step, completed with the outputs submitted for its calls. */
+export function withOutputs(step: RunStep, outputs: Map<string, string>, now: number): RunStep {
+  if (step.step_details.type !== 'tool_calls') return step;
+  for (const call of step.step_details.tool_calls) call.function.output = outputs.get(call.id) ?? null;
+  return { ...step, status: 'completed', completed_at: now };
 }
