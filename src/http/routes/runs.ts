@@ -10,8 +10,7 @@ import type { CreateMessageRequest } from '../../domain/openapi/request-types.js
 import { listToWire, parseListParams, type Query } from '../../domain/pagination.js';
 import { activeRunError, applyTransition, cancelRequested, isActive, resumedWithOutputs, type Run, runFromRequest, runToWire } from '../../domain/run.js';
 import { toolOutputsByCall, withOutputs } from '../../domain/run-step.js';
-import type { Thread } from '../../domain/thread.js';
-import { toolResourcesFrom } from '../../domain/tool-resources.js';
+import { threadFromRequest } from '../../domain/thread.js';
 import { parseRequest } from '../../domain/validate.js';
 import { type RunEvent, runCreated, runEvent, stepEvent, threadCreated } from '../../runs/run-events.js';
 import type { RunWorker } from '../../runs/run-worker.js';
@@ -79,7 +78,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
     const assistantId = objectId('assistant_id', body.assistant_id, 'asst');
     const createdAt = nowSeconds();
     const threadInput = body.thread ?? {};
-    const thread: Thread = { id: newId('thread'), created_at: createdAt, metadata: metadataFrom(threadInput.metadata), tool_resources: toolResourcesFrom(threadInput.tool_resources) };
+    const thread = threadFromRequest({ id: newId('thread'), createdAt }, threadInput, 'thread');
     const messages = newMessages(thread.id, threadInput.messages ?? [], createdAt);
     return answerRun(request, reply, body.stream, async (repo, runs) => {
       const assistant = await runs.getAssistant(request.projectId, assistantId);
