@@ -31,7 +31,7 @@ async function unhandledDuring(work: () => Promise<void>): Promise<unknown[]> {
 /** A stand-in store; `release` ends the transaction the execution is held in (the run is then gone). */
 function failingStore(runId: string): { store: Store; release: () => void } {
   let transactions = 0;
-  let release = () => undefined as void;
+  let release: () => void = () => undefined;
   const run = runFromRequest({ id: runId, threadId: 'thread_1' }, 0, 600, assistant, {});
   const stand = {
     // The execution's first transaction (starting the run) never ends, so it stays registered;
