@@ -58,15 +58,19 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
       worker.kick(written.fresh.run.id);
       return withPollHint(reply, runToWire(written.fresh.run));
     }
-    // The first request may still be streaming this run; the retry gets it as it is now.
-    const replayed = 'replayed' in written ? await requireRun(store.runs, store.repo, request.projectId, written.replayed.thread_id, written.replayed.id) : undefined;
+    if ('replayed' in written) {
+      // The first request's events went to its own connection (it may still be streaming them):
+      // the retry gets the run as it is now.
+      const run = await requireRun(store.runs, store.repo, request.projectId, written.replayed.thread_id, written.replayed.id);
+      const sse = new SseWriter(request, reply);
+      sse.send(runEvent(run));
+      sse.end();
+      return reply;
+    }
     const sse = new SseWriter(request, reply);
     try {
-      if (replayed) sse.send(runEvent(replayed));
-      else if ('fresh' in written) {
-        for (const event of written.fresh.opening) sse.send(event);
-        await worker.executeNow(request.projectId, written.fresh.run, sse.send);
-      }
+      for (const event of written.fresh.opening) sse.send(event);
+      await worker.executeNow(request.projectId, written.fresh.run, sse.send);
     } finally {
       sse.end();
     }
