@@ -65,11 +65,14 @@ test('a cancel notified while the database fails: logged, not an unhandled rejec
   const { store, release } = failingStore('run_notified');
   const worker = new RunWorker(store, undefined, { exclusiveStore: false, log });
   void worker.executeNow('proj_1', runFromRequest({ id: 'run_notified', threadId: 'thread_1' }, 0, 600, assistant, {}), discardEvents);
-  const unhandled = await unhandledDuring(async () => worker.notify('run_notified'));
-  assert.deepEqual(unhandled, []);
-  assert.ok(warnings.includes('run check failed'), warnings.join(', '));
-  release();
-  await worker.stop(0, 1_000);
+  try {
+    const unhandled = await unhandledDuring(async () => worker.notify('run_notified'));
+    assert.deepEqual(unhandled, []);
+    assert.ok(warnings.includes('run check failed'), warnings.join(', '));
+  } finally {
+    release();
+    await worker.stop(0, 1_000);
+  }
 });
 
 test('the sweeper expires a run executing here while the database fails: logged, not an unhandled rejection', async () => {
@@ -78,10 +81,13 @@ test('the sweeper expires a run executing here while the database fails: logged,
   const { store, release } = failingStore('run_swept');
   const worker = new RunWorker(store, undefined, { exclusiveStore: false, log });
   void worker.executeNow('proj_1', runFromRequest({ id: 'run_swept', threadId: 'thread_1' }, 0, 600, assistant, {}), discardEvents);
-  // start() sweeps once at once, before its timers (stopped below) begin.
-  const unhandled = await unhandledDuring(() => worker.start());
-  assert.deepEqual(unhandled, []);
-  assert.ok(warnings.includes('run check failed'), warnings.join(', '));
-  release();
-  await worker.stop(0, 1_000);
+  try {
+    // start() sweeps once at once, before its timers (stopped below) begin.
+    const unhandled = await unhandledDuring(() => worker.start());
+    assert.deepEqual(unhandled, []);
+    assert.ok(warnings.includes('run check failed'), warnings.join(', '));
+  } finally {
+    release();
+    await worker.stop(0, 1_000);
+  }
 });
