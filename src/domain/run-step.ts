@@ -1,4 +1,5 @@
 // What a run step is (a message the run wrote, or tool calls it made) and its wire shape.
+import { ApiError, invalidValue, missingParameter } from './errors.js';
 import { type RunError, type Usage, usageToWire } from './run.js';
 
 export type RunStepStatus = 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired';
@@ -63,4 +64,30 @@ function stepDetailsToWire(details: StepDetails): StepDetails {
     type: 'tool_calls',
     tool_calls: details.tool_calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments, output: call.function.output } })),
   };
+}
+
+/** Checks that the outputs answer exactly the calls the run is waiting for, all at once. */
+export function toolOutputsByCall(outputs: ReadonlyArray<{ tool_call_id?: string; output?: string }>, expected: readonly string[]): Map<string, string> {
+  const byCall = new Map<string, string>();
+  for (const [index, output] of outputs.entries()) {
+    if (output.tool_call_id === undefined) {
+      throw missingParameter(`tool_outputs[${index}].tool_call_id`);
+    }
+    if (!expected.includes(output.tool_call_id)) {
+      throw invalidValue(`tool_outputs[${index}].tool_call_id`, `no tool call with id '${output.tool_call_id}' is waiting for output.`);
+    }
+    byCall.set(output.tool_call_id, output.output ?? '');
+  }
+  const missing = expected.filter((id) => !byCall.has(id));
+  if (missing.length > 0) {
+    throw new ApiError(400, `Expected tool outputs for call_ids [${expected.join(', ')}], got [${[...byCall.keys()].join(', ')}]. All outputs must be submitted in a single request.`, { param: 'tool_outputs', code: 'invalid_value' });
+  }
+  return byCall;
+}
+
+/** The tool calls step, completed with the outputs submitted for its calls. */
+export function withOutputs(step: RunStep, outputs: Map<string, string>, now: number): RunStep {
+  if (step.step_details.type !== 'tool_calls') return step;
+  for (const call of step.step_details.tool_calls) call.function.output = outputs.get(call.id) ?? null;
+  return { ...step, status: 'completed', completed_at: now };
 }

@@ -2,9 +2,11 @@
 // and its wire shape in the key order of OpenAI's streamed runs.
 import type { Assistant } from './assistant.js';
 import { ApiError, invalidValue } from './errors.js';
+import type { Message } from './message.js';
 import type { MetadataMap } from './metadata.js';
 import { metadataFrom } from './metadata.js';
 import type { AssistantsApiResponseFormatOption, AssistantsApiToolChoiceOption, CreateRunRequest, CreateThreadAndRunRequest, ReasoningEffort, TruncationObject } from './openapi/request-types.js';
+import type { RunStep } from './run-step.js';
 import type { ToolResources } from './tool-resources.js';
 import { toolResourcesFrom, toolResourcesToWire } from './tool-resources.js';
 import { responseFormatToWire, type Tool, toolsToWire } from './tools.js';
@@ -211,4 +213,79 @@ export function activeRunError(threadId: string, runId: string): ApiError {
 
 export function messageDuringRunError(threadId: string, runId: string): ApiError {
   return new ApiError(400, `Can't add messages to ${threadId} while a run ${runId} is active.`);
+}
+
+// The run's lifecycle, as pure transitions: each returns the run as it becomes, or undefined when
+// the run's status cannot move that way (a cancel or an expiry decided elsewhere won the race, say).
+// queued → in_progress → completed | incomplete | requires_action; requires_action → queued (outputs);
+// an active run → cancelling, and any active run ends early as failed, cancelled or expired.
+
+/** How a run ends early, its open steps and messages with it. */
+export type Ending = { status: 'failed'; error: RunError } | { status: 'cancelled' } | { status: 'expired' };
+
+export function started(run: Run, now: number): Run | undefined {
+  if (run.status !== 'queued') return undefined;
+  return { ...run, status: 'in_progress', started_at: run.started_at ?? now };
+}
+
+export function completed(run: Run, now: number, usage: Usage | null): Run | undefined {
+  if (run.status !== 'in_progress') return undefined;
+  return { ...run, status: 'completed', completed_at: now, expires_at: null, usage: addUsage(run.usage, usage) };
+}
+
+export function incomplete(run: Run, reason: 'max_completion_tokens' | 'max_prompt_tokens', usage: Usage | null): Run | undefined {
+  if (run.status !== 'in_progress') return undefined;
+  return { ...run, status: 'incomplete', incomplete_details: { reason }, expires_at: null, usage: addUsage(run.usage, usage) };
+}
+
+export function actionRequired(run: Run, calls: FunctionToolCall[], usage: Usage | null): Run | undefined {
+  if (run.status !== 'in_progress') return undefined;
+  return { ...run, status: 'requires_action', required_action: { type: 'submit_tool_outputs', submit_tool_outputs: { tool_calls: calls } }, usage: addUsage(run.usage, usage) };
+}
+
+/** Whoever executes the run ends it as cancelled; a run already cancelling stays so. */
+export function cancelRequested(run: Run): Run | undefined {
+  if (!isActive(run.status)) return undefined;
+  return { ...run, status: 'cancelling' };
+}
+
+/** The outputs of the calls it waited for arrived: the run is queued again to go on. */
+export function resumedWithOutputs(run: Run): Run | undefined {
+  if (run.status !== 'requires_action' || !run.required_action) return undefined;
+  return { ...run, status: 'queued', required_action: null };
+}
+
+export function ended(run: Run, ending: Ending, now: number): Run | undefined {
+  if (!isActive(run.status)) return undefined;
+  const next: Run = { ...run, status: ending.status, expires_at: null, required_action: null };
+  if (ending.status === 'failed') return { ...next, failed_at: now, last_error: ending.error };
+  if (ending.status === 'cancelled') return { ...next, cancelled_at: now };
+  return next;
+}
+
+/** A step the run had open when it ended early. */
+export function stepEnded(step: RunStep, ending: Ending, now: number): RunStep | undefined {
+  if (step.status !== 'in_progress') return undefined;
+  const next: RunStep = { ...step, status: ending.status, expires_at: null };
+  if (ending.status === 'failed') return { ...next, failed_at: now, last_error: ending.error };
+  if (ending.status === 'cancelled') return { ...next, cancelled_at: now };
+  return { ...next, expired_at: now };
+}
+
+const endingReason = { failed: 'run_failed', cancelled: 'run_cancelled', expired: 'run_expired' } as const;
+
+/** A message the run was writing when it ended early: it stays, incomplete. */
+export function messageEnded(message: Message, ending: Ending, now: number): Message | undefined {
+  if (message.status !== 'in_progress') return undefined;
+  return { ...message, status: 'incomplete', incomplete_at: now, incomplete_details: { reason: endingReason[ending.status] } };
+}
+
+/**
+ * Applies a transition to the run that `RunsRepository.updateRun` hands its change (a locked row it
+ * then saves); true when the run moved, false when its status refused.
+ */
+export function applyTransition(current: Run, next: Run | undefined): boolean {
+  if (!next) return false;
+  Object.assign(current, next);
+  return true;
 }

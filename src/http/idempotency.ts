@@ -33,23 +33,41 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
  * transaction, and a retry replays it (header `idempotent-replayed: true`).
  */
 export async function committedWrite<T>(store: Store, request: FastifyRequest, reply: FastifyReply, work: (repo: Repository, runs: RunsRepository) => Promise<T>): Promise<T> {
+  const written = await idempotentWrite(store, request, reply, work, (result) => result);
+  return 'fresh' in written ? written.fresh : written.replayed;
+}
+
+/** What a write did: its work's result, or (a retry with a known key) the part stored the first time. */
+export type Written<T, S> = { fresh: T } | { replayed: S };
+
+/**
+ * committedWrite for an answer that is more than what a retry gets back (a streamed run): `stored`
+ * picks the JSON part to keep under the key, and the caller learns whether this was a replay.
+ */
+export async function idempotentWrite<T, S>(
+  store: Store,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (repo: Repository, runs: RunsRepository) => Promise<T>,
+  stored: (result: T) => S,
+): Promise<Written<T, S>> {
   const key = idempotencyKeyOf(request);
-  if (key === undefined) return store.transaction(work);
+  if (key === undefined) return { fresh: await store.transaction(work) };
   const requestHash = fingerprint(request);
   const attempt = () =>
-    store.transaction(async (repo, runs) => {
+    store.transaction(async (repo, runs): Promise<Written<T, S>> => {
       const prior = await repo.findStoredResponse(request.projectId, key);
       if (prior && prior.createdAt > nowSeconds() - idempotencyWindowSeconds) {
         if (prior.requestHash !== requestHash) {
           throw new ApiError(400, 'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one used earlier.', { code: 'idempotency_key_reused' });
         }
         reply.header('idempotent-replayed', 'true').code(prior.statusCode);
-        return JSON.parse(prior.body) as T;
+        return { replayed: JSON.parse(prior.body) as S };
       }
       const result = await work(repo, runs);
       const now = nowSeconds();
-      await repo.storeResponse(request.projectId, key, { requestHash, statusCode: reply.statusCode, body: JSON.stringify(result), createdAt: now }, now - idempotencyWindowSeconds);
-      return result;
+      await repo.storeResponse(request.projectId, key, { requestHash, statusCode: reply.statusCode, body: JSON.stringify(stored(result)), createdAt: now }, now - idempotencyWindowSeconds);
+      return { fresh: result };
     });
   try {
     return await attempt();

@@ -6,15 +6,15 @@ import type { ChatCompletionTool, ChatCompletionToolChoiceOption } from 'openai/
 import { nowSeconds } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { Message } from '../domain/message.js';
-import { addUsage, type FunctionToolCall, type Run, type RunError, type Usage } from '../domain/run.js';
+import { actionRequired, addUsage, applyTransition, completed, type Ending, type FunctionToolCall, incomplete, type Run, type RunError, started, type Usage } from '../domain/run.js';
 import type { FunctionCallDetails, RunStep } from '../domain/run-step.js';
 import { functionTools } from '../domain/tools.js';
 import type { Store } from '../store/store.js';
 import { buildPrompt } from './chat-history.js';
 import { type ChatRequest, type ModelClient, ModelError, type ModelEvent, serverErrorMessage } from './model-client.js';
 import { type ModelConfig, resolveModelName } from './model-config.js';
-import { emitEnded, endRun, type Ending } from './run-endings.js';
-import { emitMessage, emitRun, emitStep, type RunEventSink } from './run-events.js';
+import { emitEnded, endRun } from './run-endings.js';
+import { emitMessage, emitRun, emitStep, messageTextDelta, type RunEventSink, type ToolCallDelta, toolCallDelta } from './run-events.js';
 
 export interface ExecutionOptions {
   owner: string;
@@ -127,20 +127,16 @@ export class RunExecution {
   }
 
   private async executeSegment(): Promise<void> {
-    let cancelled = false;
-    const started = await this.store.transaction((_repo, runs) =>
-      runs.updateRun(this.run.id, (run) => {
-        if (run.status === 'cancelling') cancelled = true;
-        if (run.status !== 'queued') return;
-        run.status = 'in_progress';
-        run.started_at ??= nowSeconds();
+    const run = await this.store.transaction((_repo, runs) =>
+      runs.updateRun(this.run.id, (current) => {
+        applyTransition(current, started(current, nowSeconds()));
       }),
     );
-    if (!started) return;
-    this.run = started;
-    if (cancelled) return this.end({ status: 'cancelled' });
-    if (started.status !== 'in_progress') return;
-    emitRun(this.sink, started);
+    if (!run) return;
+    this.run = run;
+    if (run.status === 'cancelling') return this.end({ status: 'cancelled' });
+    if (run.status !== 'in_progress') return;
+    emitRun(this.sink, run);
 
     if (!this.model) return this.end({ status: 'failed', error: { code: 'server_error', message: noModelServerMessage } });
     const request = await this.chatRequest(this.model.config);
@@ -296,8 +292,7 @@ export class RunExecution {
       this.savedAt = Date.now();
       await this.store.repo.saveMessageProgress(message);
     }
-    // The first delta of a part carries `annotations: []`; later ones only the new text.
-    this.sink('thread.message.delta', { id: message.id, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: first ? { value: text, annotations: [] } : { value: text } }] } });
+    this.sink(messageTextDelta(message.id, text, first));
   }
 
   /** What of `text` still fits in the answer; when not all of it does, the answer is cut there. */
@@ -349,7 +344,7 @@ export class RunExecution {
       emitStep(this.sink, step, 'in_progress');
     }
     const stepId = this.toolStep.id;
-    const delta = (call: object) => this.sink('thread.run.step.delta', { id: stepId, object: 'thread.run.step.delta', delta: { step_details: { type: 'tool_calls', tool_calls: [call] } } });
+    const delta = (call: ToolCallDelta) => this.sink(toolCallDelta(stepId, call));
     this.checkToolCallLimits(index, name, args);
     let call = this.calls[index];
     if (!call) {
@@ -399,22 +394,12 @@ export class RunExecution {
     }
     await this.completeMessage();
     const now = nowSeconds();
-    const run = await this.updateActive((current) => {
-      current.status = 'completed';
-      current.completed_at = now;
-      current.expires_at = null;
-      current.usage = addUsage(current.usage, this.usage);
-    });
+    const run = await this.updateActive((current) => completed(current, now, this.usage));
     if (run) emitRun(this.sink, run);
   }
 
   private async finishIncomplete(reason: 'max_completion_tokens' | 'max_prompt_tokens'): Promise<void> {
-    const run = await this.updateActive((current) => {
-      current.status = 'incomplete';
-      current.incomplete_details = { reason };
-      current.expires_at = null;
-      current.usage = addUsage(current.usage, this.usage);
-    });
+    const run = await this.updateActive((current) => incomplete(current, reason, this.usage));
     if (run) emitRun(this.sink, run);
   }
 
@@ -436,22 +421,16 @@ export class RunExecution {
       await this.store.runs.saveStep(step);
     }
     const toolCalls: FunctionToolCall[] = this.calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } }));
-    const run = await this.updateActive((current) => {
-      current.status = 'requires_action';
-      current.required_action = { type: 'submit_tool_outputs', submit_tool_outputs: { tool_calls: toolCalls } };
-      current.usage = addUsage(current.usage, this.usage);
-    });
+    const run = await this.updateActive((current) => actionRequired(current, toolCalls, this.usage));
     if (run) emitRun(this.sink, run);
   }
 
-  /** Changes the run only while it is still in progress; a cancel or expiry that won the race is kept. */
-  private async updateActive(change: (run: Run) => void): Promise<Run | undefined> {
+  /** Moves the run on from in progress; a cancel or expiry that won the race is kept (the transition refuses). */
+  private async updateActive(transition: (run: Run) => Run | undefined): Promise<Run | undefined> {
     let applied = false;
     const run = await this.store.transaction((_repo, runs) =>
       runs.updateRun(this.run.id, (current) => {
-        if (current.status !== 'in_progress') return;
-        applied = true;
-        change(current);
+        applied = applyTransition(current, transition(current));
       }),
     );
     if (run) this.run = run;

@@ -90,8 +90,13 @@ export class RunWorker {
   /** Tells a local execution to look at its run now (a cancel landed). */
   notify(runId: string): void {
     const execution = this.executions.get(runId);
-    if (execution) void execution.check();
+    if (execution) this.check(execution);
     else this.kick(runId);
+  }
+
+  /** Has an execution look at its run now; a failed look is logged (the watcher looks again soon). */
+  private check(execution: RunExecution): void {
+    execution.check().catch((error: unknown) => this.options.log.warn({ err: error, run: execution.runId }, 'run check failed'));
   }
 
   private async claimAndExecute(runId: string): Promise<void> {
@@ -132,7 +137,8 @@ export class RunWorker {
     try {
       for (const runId of await this.store.runs.expiredActiveRunIds(Math.floor(Date.now() / 1000))) {
         const ended = await endRun(this.store, runId, { status: 'expired' });
-        if (ended) this.executions.get(runId)?.check();
+        const execution = this.executions.get(runId);
+        if (ended && execution) this.check(execution);
       }
       for (const runId of await this.store.runs.unheldRunIds('in_progress', Date.now())) {
         if (this.executions.has(runId)) continue;

@@ -159,6 +159,18 @@ describe('run requests and errors', () => {
     }
   });
 
+  test("create-and-run names the thread's tool_resources errors from the request's root: thread.tool_resources...", async () => {
+    const vectorStores = [{ chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 100, chunk_overlap_tokens: 80 } } }];
+    const path = 'file_search.vector_stores[0].chunking_strategy.static.chunk_overlap_tokens';
+    const viaRun = await postJson(`${v1}/threads/runs`, { assistant_id: assistantId, thread: { tool_resources: { file_search: { vector_stores: vectorStores } } } });
+    assert.equal(viaRun.status, 400);
+    assert.equal(envelopeOf(viaRun).param, `thread.tool_resources.${path}`);
+    assert.equal(envelopeOf(viaRun).message, `Invalid 'thread.tool_resources.${path}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens.`);
+    const direct = await postJson(`${v1}/threads`, { tool_resources: { file_search: { vector_stores: vectorStores } } });
+    assert.equal(direct.status, 400);
+    assert.equal(envelopeOf(direct).param, `tool_resources.${path}`);
+  });
+
   test('two create-run requests at the same moment on one thread: one run, one 400', async () => {
     model.setDefault({ text: 'slow', delayMs: 500 });
     try {

@@ -2,24 +2,23 @@
 // retrieve, modify, cancel, submit tool outputs. Streaming requests get the run's events as SSE.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { nowSeconds } from '../../domain/clock.js';
-import { ApiError, invalidValue, missingParameter, notFound } from '../../domain/errors.js';
+import { ApiError, notFound } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import { messageFromRequest } from '../../domain/message.js';
 import { metadataFrom } from '../../domain/metadata.js';
-import type { CreateMessageRequest, CreateRunRequest, CreateThreadAndRunRequest } from '../../domain/openapi/request-types.js';
+import type { CreateMessageRequest } from '../../domain/openapi/request-types.js';
 import { listToWire, parseListParams, type Query } from '../../domain/pagination.js';
-import { activeRunError, isActive, type Run, runFromRequest, runToWire } from '../../domain/run.js';
-import type { RunStep } from '../../domain/run-step.js';
-import { type Thread, threadToWire } from '../../domain/thread.js';
-import { toolResourcesFrom } from '../../domain/tool-resources.js';
+import { activeRunError, applyTransition, cancelRequested, isActive, resumedWithOutputs, type Run, runFromRequest, runToWire } from '../../domain/run.js';
+import { toolOutputsByCall, withOutputs } from '../../domain/run-step.js';
+import { threadFromRequest } from '../../domain/thread.js';
 import { parseInclude, parseRequest } from '../../domain/validate.js';
-import { emitRun, emitStep, type RunEventSink } from '../../runs/run-events.js';
+import { type RunEvent, runCreated, runEvent, stepEvent, threadCreated } from '../../runs/run-events.js';
 import type { RunWorker } from '../../runs/run-worker.js';
 import type { Repository } from '../../store/repository.js';
 import type { RunsRepository } from '../../store/runs-repository.js';
 import type { Store } from '../../store/store.js';
 import { isUniqueViolation } from '../../store/dialect.js';
-import { committedWrite } from '../idempotency.js';
+import { committedWrite, idempotentWrite } from '../idempotency.js';
 import { objectId } from '../object-ids.js';
 import { SseWriter } from '../sse.js';
 import { type RunParams, requireRun, runIds } from './run-lookup.js';
@@ -40,22 +39,42 @@ function newMessages(threadId: string, inputs: readonly CreateMessageRequest[], 
   return inputs.map((input) => messageFromRequest(threadId, input, newId('msg'), createdAt, metadataFrom(input.metadata)));
 }
 
-type RunInput = CreateRunRequest | CreateThreadAndRunRequest;
+/** A run this request just queued (or resumed), and the events its stream opens with. */
+interface Queued {
+  run: Run;
+  opening: RunEvent[];
+}
 
 export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker): void {
-  /** Answers a run that this replica just queued: as SSE (executing it inline), or as JSON (executing it in the background). */
-  async function answerQueuedRun(request: FastifyRequest, reply: FastifyReply, input: RunInput, queue: (repo: Repository, runs: RunsRepository) => Promise<{ run: Run; opening: Array<[string, unknown]> }>) {
-    if (input.stream) {
-      const { run, opening } = await store.transaction(queue);
+  /**
+   * Answers the three POSTs that start a run, through the idempotency path: as SSE (executing the
+   * run inline), or as JSON (executing it in the background). A retry with the same key starts
+   * nothing: it gets the stored run as JSON, or, when streaming, the run as it is now.
+   */
+  async function answerRun(request: FastifyRequest, reply: FastifyReply, stream: boolean | null | undefined, work: (repo: Repository, runs: RunsRepository) => Promise<Queued>) {
+    const written = await idempotentWrite(store, request, reply, work, ({ run }) => runToWire(run));
+    if (!stream) {
+      if ('replayed' in written) return withPollHint(reply, written.replayed);
+      worker.kick(written.fresh.run.id);
+      return withPollHint(reply, runToWire(written.fresh.run));
+    }
+    if ('replayed' in written) {
+      // The first request's events went to its own connection (it may still be streaming them):
+      // the retry gets the run as it is now.
+      const run = await requireRun(store.runs, store.repo, request.projectId, written.replayed.thread_id, written.replayed.id);
       const sse = new SseWriter(request, reply);
-      for (const [event, data] of opening) sse.send(event, data);
-      await worker.executeNow(request.projectId, run, sse.send);
+      sse.send(runEvent(run));
       sse.end();
       return reply;
     }
-    const wire = await committedWrite(store, request, reply, async (repo, runs) => runToWire((await queue(repo, runs)).run));
-    worker.kick(wire.id);
-    return withPollHint(reply, wire);
+    const sse = new SseWriter(request, reply);
+    try {
+      for (const event of written.fresh.opening) sse.send(event);
+      await worker.executeNow(request.projectId, written.fresh.run, sse.send);
+    } finally {
+      sse.end();
+    }
+    return reply;
   }
 
   app.post('/threads/runs', async (request, reply) => {
@@ -63,16 +82,16 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
     const assistantId = objectId('assistant_id', body.assistant_id, 'asst');
     const createdAt = nowSeconds();
     const threadInput = body.thread ?? {};
-    const thread: Thread = { id: newId('thread'), created_at: createdAt, metadata: metadataFrom(threadInput.metadata), tool_resources: toolResourcesFrom(threadInput.tool_resources) };
+    const thread = threadFromRequest({ id: newId('thread'), createdAt }, threadInput, 'thread');
     const messages = newMessages(thread.id, threadInput.messages ?? [], createdAt);
-    return answerQueuedRun(request, reply, body, async (repo, runs) => {
+    return answerRun(request, reply, body.stream, async (repo, runs) => {
       const assistant = await runs.getAssistant(request.projectId, assistantId);
       if (!assistant) throw notFound('assistant', assistantId);
       const run = runFromRequest({ id: newId('run'), threadId: thread.id }, createdAt, worker.runLifetimeSeconds, assistant, body);
       await repo.insertThread(request.projectId, thread);
       for (const message of messages) await repo.insertMessage(request.projectId, message);
       await runs.insertRun(request.projectId, run, worker.newLease());
-      return { run, opening: [['thread.created', threadToWire(thread)], ['thread.run.created', runToWire(run)], ['thread.run.queued', runToWire(run)]] };
+      return { run, opening: [threadCreated(thread), runCreated(run), runEvent(run)] };
     });
   });
 
@@ -84,7 +103,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
     const createdAt = nowSeconds();
     const messages = newMessages(threadId, body.additional_messages ?? [], createdAt);
     try {
-      return await answerQueuedRun(request, reply, body, async (repo, runs) => {
+      return await answerRun(request, reply, body.stream, async (repo, runs) => {
         // The thread's lock orders this run against messages created at the same moment on other replicas.
         if (!(await repo.lockThread(request.projectId, threadId))) throw notFound('thread', threadId);
         const assistant = await runs.getAssistant(request.projectId, assistantId);
@@ -94,10 +113,12 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
         const run = runFromRequest({ id: newId('run'), threadId }, createdAt, worker.runLifetimeSeconds, assistant, body);
         for (const message of messages) await repo.insertMessage(request.projectId, message);
         await runs.insertRun(request.projectId, run, worker.newLease());
-        return { run, opening: [['thread.run.created', runToWire(run)], ['thread.run.queued', runToWire(run)]] };
+        return { run, opening: [runCreated(run), runEvent(run)] };
       });
     } catch (error) {
-      // Another replica created a run on this thread at the same moment: the unique index kept one.
+      // Another replica created a run on this thread at the same moment: the unique index on active
+      // runs kept one. (With an Idempotency-Key, idempotentWrite first retries once, as for a key
+      // raced on, and that retry finds the active run: the same 400.)
       if (!isUniqueViolation(error)) throw error;
       const active = await store.runs.activeRun(request.projectId, threadId);
       throw activeRunError(threadId, active?.id ?? 'run_unknown');
@@ -136,7 +157,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
       const found = await requireRun(runs, repo, request.projectId, threadId, runId);
       if (!isActive(found.status)) throw new ApiError(400, `Cannot cancel run with status '${found.status}'.`);
       const run = await runs.updateRun(runId, (current) => {
-        if (isActive(current.status)) current.status = 'cancelling';
+        applyTransition(current, cancelRequested(current));
       });
       if (!run) throw notFound('run', runId);
       return runToWire(run);
@@ -149,16 +170,14 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
   app.post<{ Params: RunParams }>('/threads/:thread_id/runs/:run_id/submit_tool_outputs', async (request, reply) => {
     const { threadId, runId } = runIds(request.params);
     const body = parseRequest('SubmitToolOutputsRunRequest', request.body);
-    const resume = async (repo: Repository, runs: RunsRepository) => {
+    return answerRun(request, reply, body.stream, async (repo, runs) => {
       await requireRun(runs, repo, request.projectId, threadId, runId);
       // The status is checked on the locked row: of two submits at once (on any replicas), the
       // second waits for the first to commit, then sees the run queued and gets the 400.
       let expected: string[] = [];
       const run = await runs.updateRun(runId, (current) => {
-        if (current.status !== 'requires_action' || !current.required_action) throw new ApiError(400, `Runs in status "${current.status}" do not accept tool outputs.`);
-        expected = current.required_action.submit_tool_outputs.tool_calls.map((call) => call.id);
-        current.status = 'queued';
-        current.required_action = null;
+        expected = current.required_action?.submit_tool_outputs.tool_calls.map((call) => call.id) ?? [];
+        if (!applyTransition(current, resumedWithOutputs(current))) throw new ApiError(400, `Runs in status "${current.status}" do not accept tool outputs.`);
       });
       if (!run) throw notFound('run', runId);
       const outputs = toolOutputsByCall(body.tool_outputs, expected);
@@ -166,45 +185,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
       const completed = step ? withOutputs(step, outputs, nowSeconds()) : undefined;
       if (completed) await runs.saveStep(completed);
       await runs.claimRun(runId, worker.owner, Date.now(), worker.leaseMs);
-      return { run, step: completed };
-    };
-    if (body.stream) {
-      const { run, step } = await store.transaction(resume);
-      const sse = new SseWriter(request, reply);
-      const sink: RunEventSink = sse.send;
-      if (step) emitStep(sink, step);
-      emitRun(sink, run);
-      await worker.executeNow(request.projectId, run, sink);
-      sse.end();
-      return reply;
-    }
-    const wire = await committedWrite(store, request, reply, async (repo, runs) => runToWire((await resume(repo, runs)).run));
-    worker.kick(runId);
-    return withPollHint(reply, wire);
+      return { run, opening: completed ? [stepEvent(completed), runEvent(run)] : [runEvent(run)] };
+    });
   });
-}
-
-/** Checks that the outputs answer exactly the calls the run is waiting for, all at once. */
-function toolOutputsByCall(outputs: ReadonlyArray<{ tool_call_id?: string; output?: string }>, expected: readonly string[]): Map<string, string> {
-  const byCall = new Map<string, string>();
-  for (const [index, output] of outputs.entries()) {
-    if (output.tool_call_id === undefined) {
-      throw missingParameter(`tool_outputs[${index}].tool_call_id`);
-    }
-    if (!expected.includes(output.tool_call_id)) {
-      throw invalidValue(`tool_outputs[${index}].tool_call_id`, `no tool call with id '${output.tool_call_id}' is waiting for output.`);
-    }
-    byCall.set(output.tool_call_id, output.output ?? '');
-  }
-  const missing = expected.filter((id) => !byCall.has(id));
-  if (missing.length > 0) {
-    throw new ApiError(400, `Expected tool outputs for call_ids [${expected.join(', ')}], got [${[...byCall.keys()].join(', ')}]. All outputs must be submitted in a single request.`, { param: 'tool_outputs', code: 'invalid_value' });
-  }
-  return byCall;
-}
-
-function withOutputs(step: RunStep, outputs: Map<string, string>, now: number): RunStep {
-  if (step.step_details.type !== 'tool_calls') return step;
-  for (const call of step.step_details.tool_calls) call.function.output = outputs.get(call.id) ?? null;
-  return { ...step, status: 'completed', completed_at: now };
 }

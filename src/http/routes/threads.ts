@@ -6,7 +6,7 @@ import { newId } from '../../domain/ids.js';
 import { messageFromRequest } from '../../domain/message.js';
 import { metadataFrom } from '../../domain/metadata.js';
 import { listToWire, parseInteger, parseListParams, type Query } from '../../domain/pagination.js';
-import { type Thread, threadDeletedToWire, threadToWire } from '../../domain/thread.js';
+import { threadDeletedToWire, threadFromRequest, threadToWire } from '../../domain/thread.js';
 import { toolResourcesFrom } from '../../domain/tool-resources.js';
 import { parseRequest } from '../../domain/validate.js';
 import type { ThreadFilter } from '../../store/repository.js';
@@ -40,7 +40,7 @@ export function threadRoutes(app: FastifyInstance, store: Store): void {
   app.post('/threads', async (request, reply) => {
     const body = parseRequest('CreateThreadRequest', request.body);
     const createdAt = nowSeconds();
-    const thread: Thread = { id: newId('thread'), created_at: createdAt, metadata: metadataFrom(body.metadata), tool_resources: toolResourcesFrom(body.tool_resources) };
+    const thread = threadFromRequest({ id: newId('thread'), createdAt }, body);
     const messages = (body.messages ?? []).map((input) => messageFromRequest(thread.id, input, newId('msg'), createdAt, metadataFrom(input.metadata)));
     return committedWrite(store, request, reply, async (repo) => {
       await repo.insertThread(request.projectId, thread);
