@@ -41,7 +41,7 @@ const assistant: Assistant = {
 
 const allStatuses: RunStatus[] = ['queued', 'in_progress', 'requires_action', 'cancelling', 'cancelled', 'failed', 'completed', 'incomplete', 'expired'];
 const call: FunctionToolCall = { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } };
-const usage = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 };
+const usage = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, prompt_token_details: { cached_tokens: 1 }, completion_tokens_details: { reasoning_tokens: 0 } };
 
 function runIn(status: RunStatus): Run {
   const run = runFromRequest({ id: 'run_1', threadId: 'thread_1' }, 100, 600, assistant, {});
@@ -83,7 +83,7 @@ describe('what each transition sets', () => {
 
   test('completed and incomplete stop the expiry and add the usage to what earlier segments used', () => {
     const run = { ...runIn('in_progress'), usage };
-    assert.deepEqual(completed(run, 300, usage), { ...run, status: 'completed', completed_at: 300, expires_at: null, usage: { prompt_tokens: 6, completion_tokens: 4, total_tokens: 10 } });
+    assert.deepEqual(completed(run, 300, usage), { ...run, status: 'completed', completed_at: 300, expires_at: null, usage: { prompt_tokens: 6, completion_tokens: 4, total_tokens: 10, prompt_token_details: { cached_tokens: 2 }, completion_tokens_details: { reasoning_tokens: 0 } } });
     assert.deepEqual(incomplete(run, 'max_prompt_tokens', null), { ...run, status: 'incomplete', incomplete_details: { reason: 'max_prompt_tokens' }, expires_at: null, usage });
   });
 
