@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { Repository } from '../src/store/repository.js';
+import { ThreadsRepository } from '../src/store/threads-repository.js';
 import type { Database as Tables } from '../src/store/schema.js';
 import { createTestDatabase, dropTestDatabase } from '../test/support/postgres.js';
 import { makeTempDir, runSpool } from '../test/support/spool.js';
@@ -61,13 +61,13 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<void> {
   try {
     await seed(db);
     if (engine === 'postgres') await sql`analyze`.execute(db);
-    const repo = new Repository(db, engine);
+    const threads = new ThreadsRepository(db, engine);
     let items = 0;
-    for (let index = 0; index < 5; index++) await repo.listThreads('proj_default', { limit: 20, order: 'desc' }, { metadata: pairs });
+    for (let index = 0; index < 5; index++) await threads.list('proj_default', { limit: 20, order: 'desc' }, { metadata: pairs });
     const times: number[] = [];
     for (let index = 0; index < requests; index++) {
       const started = performance.now();
-      items = (await repo.listThreads('proj_default', { limit: 20, order: 'desc' }, { metadata: pairs })).items.length;
+      items = (await threads.list('proj_default', { limit: 20, order: 'desc' }, { metadata: pairs })).items.length;
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);

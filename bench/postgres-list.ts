@@ -11,9 +11,8 @@ import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { ThreadFilter } from '../src/store/repository.js';
-import { Repository } from '../src/store/repository.js';
 import type { Database as Tables } from '../src/store/schema.js';
+import { type ThreadFilter, ThreadsRepository } from '../src/store/threads-repository.js';
 import { createTestDatabase, dropTestDatabase } from '../test/support/postgres.js';
 import { makeTempDir, runSpool, startSpool, type SpoolProcess } from '../test/support/spool.js';
 import { firstSecond, seedPostgres, seedSqlite, shards, tenants } from './postgres-seed.js';
@@ -75,7 +74,7 @@ async function plans(engine: 'sqlite' | 'postgres', target: string, test: Case):
       : new Kysely<Tables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target, max: 1 }) }), log });
   try {
     const params = { limit: 20, order: test.order ?? 'desc', ...(test.after ? { after: test.after } : {}) } as const;
-    await new Repository(db, engine).listThreads('proj_default', params, test.filter);
+    await new ThreadsRepository(db, engine).list('proj_default', params, test.filter);
     const out: string[] = [];
     for (const query of captured.splice(0)) {
       const explain = engine === 'sqlite' ? 'explain query plan ' : 'explain ';

@@ -58,7 +58,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const url = `http://${host}:${port}`;
 
   const sweep = setInterval(() => {
-    store.repo.deleteStoredResponsesBefore(nowSeconds() - idempotencyWindowSeconds).catch((error: unknown) => app.log.warn({ err: error }, 'idempotency sweep failed'));
+    store.idempotency.deleteStoredResponsesBefore(nowSeconds() - idempotencyWindowSeconds).catch((error: unknown) => app.log.warn({ err: error }, 'idempotency sweep failed'));
   }, 60 * 60 * 1000);
   sweep.unref();
 

@@ -281,7 +281,7 @@ export function messageEnded(message: Message, ending: Ending, now: number): Mes
 }
 
 /**
- * Applies a transition to the run that `RunsRepository.updateRun` hands its change (a locked row it
+ * Applies a transition to the run that `RunsRepository.update` hands its change (a locked row it
  * then saves); true when the run moved, false when its status refused.
  */
 export function applyTransition(current: Run, next: Run | undefined): boolean {

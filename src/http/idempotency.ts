@@ -6,9 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { nowSeconds } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
 import { isUniqueViolation } from '../store/dialect.js';
-import type { Repository } from '../store/repository.js';
-import type { RunsRepository } from '../store/runs-repository.js';
-import type { Store } from '../store/store.js';
+import type { Repositories, Store } from '../store/store.js';
 
 export const idempotencyWindowSeconds = 24 * 60 * 60;
 const maxKeyLength = 255;
@@ -32,7 +30,7 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
  * transaction has committed. With an Idempotency-Key, the response is stored in that same
  * transaction, and a retry replays it (header `idempotent-replayed: true`).
  */
-export async function committedWrite<T>(store: Store, request: FastifyRequest, reply: FastifyReply, work: (repo: Repository, runs: RunsRepository) => Promise<T>): Promise<T> {
+export async function committedWrite<T>(store: Store, request: FastifyRequest, reply: FastifyReply, work: (tx: Repositories) => Promise<T>): Promise<T> {
   const written = await idempotentWrite(store, request, reply, work, (result) => result);
   return 'fresh' in written ? written.fresh : written.replayed;
 }
@@ -48,15 +46,15 @@ export async function idempotentWrite<T, S>(
   store: Store,
   request: FastifyRequest,
   reply: FastifyReply,
-  work: (repo: Repository, runs: RunsRepository) => Promise<T>,
+  work: (tx: Repositories) => Promise<T>,
   stored: (result: T) => S,
 ): Promise<Written<T, S>> {
   const key = idempotencyKeyOf(request);
   if (key === undefined) return { fresh: await store.transaction(work) };
   const requestHash = fingerprint(request);
   const attempt = () =>
-    store.transaction(async (repo, runs): Promise<Written<T, S>> => {
-      const prior = await repo.findStoredResponse(request.projectId, key);
+    store.transaction(async (tx): Promise<Written<T, S>> => {
+      const prior = await tx.idempotency.findStoredResponse(request.projectId, key);
       if (prior && prior.createdAt > nowSeconds() - idempotencyWindowSeconds) {
         if (prior.requestHash !== requestHash) {
           throw new ApiError(400, 'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one used earlier.', { code: 'idempotency_key_reused' });
@@ -64,9 +62,9 @@ export async function idempotentWrite<T, S>(
         reply.header('idempotent-replayed', 'true').code(prior.statusCode);
         return { replayed: JSON.parse(prior.body) as S };
       }
-      const result = await work(repo, runs);
+      const result = await work(tx);
       const now = nowSeconds();
-      await repo.storeResponse(request.projectId, key, { requestHash, statusCode: reply.statusCode, body: JSON.stringify(stored(result)), createdAt: now }, now - idempotencyWindowSeconds);
+      await tx.idempotency.storeResponse(request.projectId, key, { requestHash, statusCode: reply.statusCode, body: JSON.stringify(stored(result)), createdAt: now }, now - idempotencyWindowSeconds);
       return { fresh: result };
     });
   try {

@@ -16,24 +16,24 @@ export interface Ended {
 /** Ends the run if it is still active; undefined when it was not (already ended, or gone). */
 export async function endRun(store: Store, runId: string, ending: Ending): Promise<Ended | undefined> {
   const now = nowSeconds();
-  return store.transaction(async (repo, runs) => {
+  return store.transaction(async (tx) => {
     let wasActive = false;
-    const run = await runs.updateRun(runId, (current) => {
+    const run = await tx.runs.update(runId, (current) => {
       wasActive = applyTransition(current, ended(current, ending, now));
     });
     if (!run || !wasActive) return undefined;
     const steps: RunStep[] = [];
-    for (const open of await runs.inProgressStepsOfRun(runId)) {
+    for (const open of await tx.steps.inProgressOfRun(runId)) {
       const step = stepEnded(open, ending, now);
       if (!step) continue;
-      await runs.saveStep(step);
+      await tx.steps.save(step);
       steps.push(step);
     }
     const messages: Message[] = [];
-    for (const open of await repo.inProgressMessagesOfRun(runId)) {
+    for (const open of await tx.messages.inProgressOfRun(runId)) {
       const message = messageEnded(open, ending, now);
       if (!message) continue;
-      await repo.saveMessageProgress(message);
+      await tx.messages.saveProgress(message);
       messages.push(message);
     }
     return { run, steps, messages };

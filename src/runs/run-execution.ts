@@ -82,7 +82,7 @@ export class RunExecution {
   /** Looks at the stored run now: a cancel or an expiry decided elsewhere interrupts the execution. */
   async check(): Promise<void> {
     if (this.interruption) return;
-    const status = await this.store.runs.runStatus(this.run.id);
+    const status = await this.store.runs.status(this.run.id);
     let leased = true;
     if (Date.now() - this.renewedAt > this.options.leaseMs / 3) {
       this.renewedAt = Date.now();
@@ -127,8 +127,8 @@ export class RunExecution {
   }
 
   private async executeSegment(): Promise<void> {
-    const run = await this.store.transaction((_repo, runs) =>
-      runs.updateRun(this.run.id, (current) => {
+    const run = await this.store.transaction((tx) =>
+      tx.runs.update(this.run.id, (current) => {
         applyTransition(current, started(current, nowSeconds()));
       }),
     );
@@ -147,7 +147,7 @@ export class RunExecution {
   }
 
   private async chatRequest(config: ModelConfig): Promise<{ chat: ChatRequest } | { error: RunError | 'max_prompt_tokens' }> {
-    const [messages, steps] = await Promise.all([this.store.repo.allMessages(this.projectId, this.run.thread_id), this.store.runs.stepsOfRun(this.run.id)]);
+    const [messages, steps] = await Promise.all([this.store.messages.allOfThread(this.projectId, this.run.thread_id), this.store.steps.ofRun(this.run.id)]);
     const prompt = buildPrompt(this.run, messages, steps, config.imageUrls);
     if (prompt.overBudget) return { error: 'max_prompt_tokens' };
     const tools: ChatCompletionTool[] = functionTools(this.run.tools).map((tool) => ({ type: 'function', function: tool.function }));
@@ -247,9 +247,9 @@ export class RunExecution {
       metadata: {},
     };
     const step = this.newStep(now, { type: 'message_creation', message_creation: { message_id: message.id } });
-    await this.store.transaction(async (repo, runs) => {
-      await runs.insertStep(this.projectId, step);
-      await repo.insertMessage(this.projectId, message);
+    await this.store.transaction(async (tx) => {
+      await tx.steps.insert(this.projectId, step);
+      await tx.messages.insert(this.projectId, message);
     });
     this.message = message;
     this.messageStep = step;
@@ -290,7 +290,7 @@ export class RunExecution {
     else message.content.push({ type: 'text', text: { value: text, annotations: [] } });
     if (Date.now() - this.savedAt > textSaveIntervalMs) {
       this.savedAt = Date.now();
-      await this.store.repo.saveMessageProgress(message);
+      await this.store.messages.saveProgress(message);
     }
     this.sink(messageTextDelta(message.id, text, first));
   }
@@ -324,9 +324,9 @@ export class RunExecution {
       step.completed_at = now;
       step.usage = this.toolStep ? null : this.usage;
     }
-    await this.store.transaction(async (repo, runs) => {
-      await repo.saveMessageProgress(message);
-      if (step) await runs.saveStep(step);
+    await this.store.transaction(async (tx) => {
+      await tx.messages.saveProgress(message);
+      if (step) await tx.steps.save(step);
     });
     emitMessage(this.sink, message);
     if (step) emitStep(this.sink, step);
@@ -338,7 +338,7 @@ export class RunExecution {
     if (this.message) await this.completeMessage();
     if (!this.toolStep) {
       const step = this.newStep(nowSeconds(), { type: 'tool_calls', tool_calls: this.calls });
-      await this.store.runs.insertStep(this.projectId, step);
+      await this.store.steps.insert(this.projectId, step);
       this.toolStep = step;
       emitStep(this.sink, step, 'created');
       emitStep(this.sink, step, 'in_progress');
@@ -418,7 +418,7 @@ export class RunExecution {
     const step = this.toolStep;
     if (step) {
       step.usage = this.usage;
-      await this.store.runs.saveStep(step);
+      await this.store.steps.save(step);
     }
     const toolCalls: FunctionToolCall[] = this.calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } }));
     const run = await this.updateActive((current) => actionRequired(current, toolCalls, this.usage));
@@ -428,8 +428,8 @@ export class RunExecution {
   /** Moves the run on from in progress; a cancel or expiry that won the race is kept (the transition refuses). */
   private async updateActive(transition: (run: Run) => Run | undefined): Promise<Run | undefined> {
     let applied = false;
-    const run = await this.store.transaction((_repo, runs) =>
-      runs.updateRun(this.run.id, (current) => {
+    const run = await this.store.transaction((tx) =>
+      tx.runs.update(this.run.id, (current) => {
         applied = applyTransition(current, transition(current));
       }),
     );
@@ -443,7 +443,7 @@ export class RunExecution {
 
   private async end(ending: Ending): Promise<void> {
     // Keep what the model wrote so far: the message ends incomplete, not empty.
-    if (this.message) await this.store.repo.saveMessageProgress(this.message);
+    if (this.message) await this.store.messages.saveProgress(this.message);
     const ended = await endRun(this.store, this.run.id, ending);
     if (ended) {
       this.run = ended.run;

@@ -102,7 +102,7 @@ export class RunWorker {
   private async claimAndExecute(runId: string): Promise<void> {
     if (this.stopping || this.executions.has(runId)) return;
     try {
-      const claimed = await this.store.runs.claimRun(runId, this.owner, Date.now(), this.options.leaseMs);
+      const claimed = await this.store.runs.claim(runId, this.owner, Date.now(), this.options.leaseMs);
       if (claimed) await this.executeNow(claimed.projectId, claimed.run, discardEvents);
     } catch (error) {
       this.options.log.warn({ err: error, run: runId }, 'could not start run');
@@ -115,12 +115,12 @@ export class RunWorker {
     this.polling = true;
     try {
       while (!this.stopping && this.executions.size < this.options.maxConcurrent) {
-        const claimed = await this.store.transaction((_repo, runs) => runs.claimQueuedRun(this.owner, Date.now(), this.options.leaseMs));
+        const claimed = await this.store.transaction((tx) => tx.runs.claimQueued(this.owner, Date.now(), this.options.leaseMs));
         if (!claimed) break;
         void this.executeNow(claimed.projectId, claimed.run, discardEvents);
       }
       // Cancelled while nobody executed them (waiting for tool outputs, or their replica died).
-      for (const runId of await this.store.runs.unheldRunIds('cancelling', Date.now())) {
+      for (const runId of await this.store.runs.unheldIds('cancelling', Date.now())) {
         if (!this.executions.has(runId)) this.kick(runId);
       }
     } catch (error) {
@@ -135,12 +135,12 @@ export class RunWorker {
     if (this.sweeping || this.stopping) return;
     this.sweeping = true;
     try {
-      for (const runId of await this.store.runs.expiredActiveRunIds(Math.floor(Date.now() / 1000))) {
+      for (const runId of await this.store.runs.expiredActiveIds(Math.floor(Date.now() / 1000))) {
         const ended = await endRun(this.store, runId, { status: 'expired' });
         const execution = this.executions.get(runId);
         if (ended && execution) this.check(execution);
       }
-      for (const runId of await this.store.runs.unheldRunIds('in_progress', Date.now())) {
+      for (const runId of await this.store.runs.unheldIds('in_progress', Date.now())) {
         if (this.executions.has(runId)) continue;
         await endRun(this.store, runId, { status: 'failed', error: { code: 'server_error', message: 'The server executing this run stopped before the run finished.' } });
       }

@@ -21,6 +21,12 @@ export interface KeyColumns {
 }
 
 /**
+ * The keys of a table that holds each object as one JSON document in `data` (assistants, runs,
+ * steps): a page of large objects is then cut to the page budget unread.
+ */
+export const documentKeys: KeyColumns = { createdAt: 'created_at', seq: 'seq', sizeColumns: ['data'] };
+
+/**
  * What one page may hold, in characters of stored text: past it a page ends early, with `has_more`
  * and a `last_id` to go on from, as if `limit` were smaller. A page always holds at least one
  * object, so one object at most the request body limit makes the largest page budget + that.

@@ -6,10 +6,8 @@ import { messageEventToWire } from '../domain/message.js';
 import type { ListParams } from '../domain/pagination.js';
 import { threadToWire } from '../domain/thread.js';
 import { ApiKeys } from './api-keys.js';
-import { isUniqueViolation, snapshotTransaction } from './dialect.js';
-import { Repository } from './repository.js';
-import { RunsRepository } from './runs-repository.js';
-import type { Store } from './store.js';
+import { isUniqueViolation } from './dialect.js';
+import { repositories, type Store } from './store.js';
 
 const pageSize = 100;
 
@@ -18,33 +16,31 @@ const pageSize = 100;
  * and its runs with their steps, from one snapshot.
  */
 export async function exportProject(store: Store, project: { id: string; name: string }, write: (line: string) => Promise<void>): Promise<ExportCounts> {
-  return snapshotTransaction(store.db, store.dialect).execute(async (trx) => {
-    const repo = new Repository(trx, store.dialect);
-    const runs = new RunsRepository(trx, store.dialect);
+  return store.snapshot(async (tx) => {
     const counts = emptyCounts();
     await write(exportLine({ type: 'header', format: exportFormat, version: exportVersion, project: project.name, exported_at: nowSeconds() }));
-    for await (const assistant of allPages((after) => runs.listAssistants(project.id, pageOf(after)))) {
+    for await (const assistant of allPages((after) => tx.assistants.list(project.id, pageOf(after)))) {
       await write(exportLine({ type: 'assistant', assistant }));
       counts.assistants += 1;
     }
     let threadsAfter: string | undefined;
     for (;;) {
-      const threads = await repo.listThreads(project.id, pageOf(threadsAfter), { metadata: [] });
+      const threads = await tx.threads.list(project.id, pageOf(threadsAfter), { metadata: [] });
       for (const thread of threads.items) {
         await write(exportLine({ type: 'thread', thread: threadToWire(thread) }));
         counts.threads += 1;
         let messagesAfter: string | undefined;
         for (;;) {
-          const messages = await repo.listMessages(project.id, thread.id, pageOf(messagesAfter));
+          const messages = await tx.messages.list(project.id, thread.id, pageOf(messagesAfter));
           for (const message of messages.items) await write(exportLine({ type: 'message', message: messageEventToWire(message) }));
           counts.messages += messages.items.length;
           if (!messages.hasMore) break;
           messagesAfter = messages.items.at(-1)?.id;
         }
-        for await (const run of allPages((after) => runs.listRuns(project.id, thread.id, pageOf(after)))) {
+        for await (const run of allPages((after) => tx.runs.list(project.id, thread.id, pageOf(after)))) {
           await write(exportLine({ type: 'run', run }));
           counts.runs += 1;
-          for (const step of await runs.stepsOfRun(run.id)) {
+          for (const step of await tx.steps.ofRun(run.id)) {
             await write(exportLine({ type: 'run_step', run_step: step }));
             counts.run_steps += 1;
           }
@@ -78,9 +74,9 @@ function pageOf(after: string | undefined): ListParams {
  * be), given the project named in the export's header.
  */
 export async function importProject(store: Store, projectFor: (exported: string) => string, lines: AsyncIterable<string>): Promise<ExportCounts> {
+  // The raw transaction, not store.transaction: the project is created in it too.
   return store.db.transaction().execute(async (trx) => {
-    const repo = new Repository(trx, store.dialect);
-    const runs = new RunsRepository(trx, store.dialect);
+    const tx = repositories(trx, store.dialect);
     const counts = emptyCounts();
     let projectId = '';
     let number = 0;
@@ -102,28 +98,28 @@ export async function importProject(store: Store, projectFor: (exported: string)
             projectId = await new ApiKeys(trx).ensureProject(projectFor(item.header.project));
             break;
           case 'thread':
-            await repo.insertThread(projectId, item.thread);
+            await tx.threads.insert(projectId, item.thread);
             currentThread = item.thread.id;
             counts.threads += 1;
             break;
           case 'message':
             if (item.message.thread_id !== currentThread) throw new ImportFormatError(`line ${number}: message ${item.message.id} does not follow its thread ${item.message.thread_id}`);
-            await repo.insertMessage(projectId, item.message);
+            await tx.messages.insert(projectId, item.message);
             counts.messages += 1;
             break;
           case 'assistant':
-            await runs.insertAssistant(projectId, item.assistant);
+            await tx.assistants.insert(projectId, item.assistant);
             counts.assistants += 1;
             break;
           case 'run':
             if (item.run.thread_id !== currentThread) throw new ImportFormatError(`line ${number}: run ${item.run.id} does not follow its thread ${item.run.thread_id}`);
-            await runs.insertRun(projectId, item.run);
+            await tx.runs.insert(projectId, item.run);
             currentRun = item.run.id;
             counts.runs += 1;
             break;
           case 'run_step':
             if (item.run_step.run_id !== currentRun) throw new ImportFormatError(`line ${number}: step ${item.run_step.id} does not follow its run ${item.run_step.run_id}`);
-            await runs.insertStep(projectId, item.run_step);
+            await tx.steps.insert(projectId, item.run_step);
             counts.run_steps += 1;
             break;
           case 'footer':

@@ -36,24 +36,24 @@ function failingStore(runId: string): { store: Store; release: () => void } {
   const stand = {
     // The execution's first transaction (starting the run) never ends, so it stays registered;
     // later ones (the sweeper's endRun) find the run active and end it.
-    transaction: (work: (repo: unknown, runs: unknown) => Promise<unknown>) => {
+    transaction: (work: (tx: unknown) => Promise<unknown>) => {
       transactions++;
       if (transactions === 1) return new Promise((resolve) => (release = () => resolve(undefined)));
-      return work(stand.repo, stand.runs);
+      return work(stand);
     },
-    repo: { inProgressMessagesOfRun: async () => [] },
+    messages: { inProgressOfRun: async () => [] },
+    steps: { inProgressOfRun: async () => [] },
     runs: {
-      runStatus: () => Promise.reject(new Error('the database went away')),
+      status: () => Promise.reject(new Error('the database went away')),
       renewLease: async () => true,
       releaseLease: async () => undefined,
-      expiredActiveRunIds: async () => [runId],
-      unheldRunIds: async () => [],
-      updateRun: async (_id: string, change: (current: typeof run) => void) => {
+      expiredActiveIds: async () => [runId],
+      unheldIds: async () => [],
+      update: async (_id: string, change: (current: typeof run) => void) => {
         const current = { ...run, status: 'in_progress' as const };
         change(current);
         return current;
       },
-      inProgressStepsOfRun: async () => [],
     },
   };
   return { store: stand as unknown as Store, release: () => release() };

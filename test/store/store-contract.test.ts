@@ -72,11 +72,11 @@ describe(`store contract (${testStore})`, () => {
 
   test('64-bit columns read back as numbers, not strings', async () => {
     const created = thread(1_700_000_000);
-    await store.repo.insertThread(projectA, created);
+    await store.threads.insert(projectA, created);
     const row = await store.db.selectFrom('threads').select(['seq', 'created_at']).where('id', '=', created.id).executeTakeFirstOrThrow();
     assert.equal(typeof row.seq, 'number');
     assert.equal(typeof row.created_at, 'number');
-    assert.deepEqual(await store.repo.getThread(projectA, created.id), created);
+    assert.deepEqual(await store.threads.get(projectA, created.id), created);
     const counted = await store.db
       .selectFrom('threads')
       .select((eb) => eb.fn.countAll().as('count'))
@@ -86,72 +86,72 @@ describe(`store contract (${testStore})`, () => {
 
   test('threads are scoped by project', async () => {
     const created = thread(1_700_000_001, { team: 'a' });
-    await store.repo.insertThread(projectA, created);
-    assert.equal(await store.repo.getThread(projectB, created.id), undefined);
-    assert.equal(await store.repo.updateThread(projectB, created.id, { metadata: {} }), undefined);
-    assert.equal(await store.repo.deleteThread(projectB, created.id), false);
-    assert.deepEqual(await store.repo.getThread(projectA, created.id), created);
+    await store.threads.insert(projectA, created);
+    assert.equal(await store.threads.get(projectB, created.id), undefined);
+    assert.equal(await store.threads.update(projectB, created.id, { metadata: {} }), undefined);
+    assert.equal(await store.threads.delete(projectB, created.id), false);
+    assert.deepEqual(await store.threads.get(projectA, created.id), created);
   });
 
   test('update replaces metadata (and the metadata index) and keeps what is not given', async () => {
     const created = thread(1_700_000_002, { colour: 'red', size: 'l' });
-    await store.repo.insertThread(projectA, created);
-    const updated = await store.transaction((repo) => repo.updateThread(projectA, created.id, { metadata: { colour: 'blue' } }));
+    await store.threads.insert(projectA, created);
+    const updated = await store.transaction((tx) => tx.threads.update(projectA, created.id, { metadata: { colour: 'blue' } }));
     assert.deepEqual(updated, { ...created, metadata: { colour: 'blue' } });
-    const byOld = await store.repo.listThreads(projectA, list, { metadata: [['colour', 'red']] });
+    const byOld = await store.threads.list(projectA, list, { metadata: [['colour', 'red']] });
     assert.deepEqual(byOld.items, []);
-    const byNew = await store.repo.listThreads(projectA, list, { metadata: [['colour', 'blue']] });
+    const byNew = await store.threads.list(projectA, list, { metadata: [['colour', 'blue']] });
     assert.deepEqual(byNew.items, [updated]);
   });
 
   test('lists order by created_at then creation order, with cursors either way', async () => {
     const tag = { batch: `ties-${counter}` };
     const threads = [thread(1_700_000_100, tag), thread(1_700_000_100, tag), thread(1_700_000_099, tag), thread(1_700_000_100, tag), thread(1_700_000_101, tag)];
-    for (const each of threads) await store.repo.insertThread(projectA, each);
+    for (const each of threads) await store.threads.insert(projectA, each);
     const expected = [threads[2], threads[0], threads[1], threads[3], threads[4]].map((each) => each?.id);
     const ids = (page: { items: Thread[] }) => page.items.map((each) => each.id);
     const filter = { metadata: [['batch', tag.batch]] as Array<[string, string]> };
-    assert.deepEqual(ids(await store.repo.listThreads(projectA, list, filter)), expected);
-    assert.deepEqual(ids(await store.repo.listThreads(projectA, { limit: 20, order: 'desc' }, filter)), [...expected].reverse());
-    const afterSecond = await store.repo.listThreads(projectA, { limit: 2, order: 'asc', after: expected[1] as string }, filter);
+    assert.deepEqual(ids(await store.threads.list(projectA, list, filter)), expected);
+    assert.deepEqual(ids(await store.threads.list(projectA, { limit: 20, order: 'desc' }, filter)), [...expected].reverse());
+    const afterSecond = await store.threads.list(projectA, { limit: 2, order: 'asc', after: expected[1] as string }, filter);
     assert.deepEqual(ids(afterSecond), expected.slice(2, 4));
     assert.equal(afterSecond.hasMore, true);
-    const beforeLast = await store.repo.listThreads(projectA, { limit: 2, order: 'asc', before: expected[4] as string }, filter);
+    const beforeLast = await store.threads.list(projectA, { limit: 2, order: 'asc', before: expected[4] as string }, filter);
     assert.deepEqual(ids(beforeLast), expected.slice(2, 4));
-    const between = await store.repo.listThreads(projectA, list, { ...filter, createdAfter: 1_700_000_099, createdBefore: 1_700_000_101 });
+    const between = await store.threads.list(projectA, list, { ...filter, createdAfter: 1_700_000_099, createdBefore: 1_700_000_101 });
     assert.deepEqual(ids(between), expected.slice(1, 4));
   });
 
   test('metadata filters AND their pairs', async () => {
     const both = thread(1_700_000_200, { env: 'prod', region: 'eu' });
     const one = thread(1_700_000_200, { env: 'prod', region: 'us' });
-    await store.repo.insertThread(projectA, both);
-    await store.repo.insertThread(projectA, one);
-    const page = await store.repo.listThreads(projectA, list, { metadata: [['env', 'prod'], ['region', 'eu']] });
+    await store.threads.insert(projectA, both);
+    await store.threads.insert(projectA, one);
+    const page = await store.threads.list(projectA, list, { metadata: [['env', 'prod'], ['region', 'eu']] });
     assert.deepEqual(page.items, [both]);
-    const reversed = await store.repo.listThreads(projectA, list, { metadata: [['region', 'eu'], ['env', 'prod']] });
+    const reversed = await store.threads.list(projectA, list, { metadata: [['region', 'eu'], ['env', 'prod']] });
     assert.deepEqual(reversed.items, [both], 'the order of the pairs does not matter');
-    assert.deepEqual((await store.repo.listThreads(projectB, list, { metadata: [['env', 'prod']] })).items, []);
+    assert.deepEqual((await store.threads.list(projectB, list, { metadata: [['env', 'prod']] })).items, []);
   });
 
   test('messages: insert, list in order, change metadata, delete; deleting the thread deletes them', async () => {
     const parent = thread(1_700_000_300);
-    await store.repo.insertThread(projectA, parent);
+    await store.threads.insert(projectA, parent);
     const messages = [message(parent.id, 1_700_000_300, 'one'), message(parent.id, 1_700_000_300, 'two'), message(parent.id, 1_700_000_301, 'three')];
-    for (const each of messages) await store.repo.insertMessage(projectA, each);
-    assert.deepEqual((await store.repo.listMessages(projectA, parent.id, list)).items, messages);
-    assert.deepEqual((await store.repo.listMessages(projectB, parent.id, list)).items, []);
+    for (const each of messages) await store.messages.insert(projectA, each);
+    assert.deepEqual((await store.messages.list(projectA, parent.id, list)).items, messages);
+    assert.deepEqual((await store.messages.list(projectB, parent.id, list)).items, []);
     const first = messages[0] as Message;
-    assert.deepEqual(await store.repo.updateMessageMetadata(projectA, parent.id, first.id, { k: 'v' }), { ...first, metadata: { k: 'v' } });
-    assert.equal(await store.repo.deleteMessage(projectA, parent.id, first.id), true);
-    assert.equal(await store.repo.deleteMessage(projectA, parent.id, first.id), false);
-    assert.equal(await store.transaction((repo) => repo.deleteThread(projectA, parent.id)), true);
-    assert.deepEqual((await store.repo.listMessages(projectA, parent.id, list)).items, []);
+    assert.deepEqual(await store.messages.updateMetadata(projectA, parent.id, first.id, { k: 'v' }), { ...first, metadata: { k: 'v' } });
+    assert.equal(await store.messages.delete(projectA, parent.id, first.id), true);
+    assert.equal(await store.messages.delete(projectA, parent.id, first.id), false);
+    assert.equal(await store.transaction((tx) => tx.threads.delete(projectA, parent.id)), true);
+    assert.deepEqual((await store.messages.list(projectA, parent.id, list)).items, []);
   });
 
   test('a second insert of a unique key is recognised as a unique violation', async () => {
     const response = { requestHash: 'h', statusCode: 200, body: '{}', createdAt: 1_700_000_400 };
-    await store.repo.storeResponse(projectA, 'key-1', response, 0);
+    await store.idempotency.storeResponse(projectA, 'key-1', response, 0);
     const duplicate = await store.db
       .insertInto('idempotency_keys')
       .values({ project_id: projectA, key: 'key-1', request_hash: 'h', status_code: 200, response_body: '{}', created_at: 1 })
@@ -159,38 +159,38 @@ describe(`store contract (${testStore})`, () => {
       .catch((error: unknown) => error);
     assert.ok(isUniqueViolation(duplicate), `not a unique violation: ${String(duplicate)}`);
     assert.equal(isDatabaseUnavailable(duplicate), false);
-    assert.deepEqual(await store.repo.findStoredResponse(projectA, 'key-1'), response);
+    assert.deepEqual(await store.idempotency.findStoredResponse(projectA, 'key-1'), response);
   });
 
   test('a stored response is replaced only once it has expired', async () => {
     const first = { requestHash: 'first', statusCode: 200, body: '{"n":1}', createdAt: 1_700_000_450 };
     const second = { requestHash: 'second', statusCode: 200, body: '{"n":2}', createdAt: 1_700_000_460 };
-    await store.repo.storeResponse(projectA, 'key-2', first, 0);
-    const clash = await store.transaction((repo) => repo.storeResponse(projectA, 'key-2', second, first.createdAt - 1)).catch((error: unknown) => error);
+    await store.idempotency.storeResponse(projectA, 'key-2', first, 0);
+    const clash = await store.transaction((tx) => tx.idempotency.storeResponse(projectA, 'key-2', second, first.createdAt - 1)).catch((error: unknown) => error);
     assert.ok(isUniqueViolation(clash), 'a fresh response is kept, and the second writer learns of it');
-    assert.deepEqual(await store.repo.findStoredResponse(projectA, 'key-2'), first);
-    await store.transaction((repo) => repo.storeResponse(projectA, 'key-2', second, first.createdAt));
-    assert.deepEqual(await store.repo.findStoredResponse(projectA, 'key-2'), second);
+    assert.deepEqual(await store.idempotency.findStoredResponse(projectA, 'key-2'), first);
+    await store.transaction((tx) => tx.idempotency.storeResponse(projectA, 'key-2', second, first.createdAt));
+    assert.deepEqual(await store.idempotency.findStoredResponse(projectA, 'key-2'), second);
   });
 
-  test("lockThread holds off a second writer until the first one's transaction ends", async () => {
+  test("threads.lock holds off a second writer until the first one's transaction ends", async () => {
     const locked = thread(1_700_000_500);
-    await store.repo.insertThread(projectA, locked);
+    await store.threads.insert(projectA, locked);
     const events: string[] = [];
     let releaseFirst = () => {};
     const firstHolds = new Promise<void>((done) => (releaseFirst = done));
     let firstLocked = () => {};
     const lockTaken = new Promise<void>((done) => (firstLocked = done));
-    const first = store.transaction(async (repo) => {
-      await repo.lockThread(projectA, locked.id);
+    const first = store.transaction(async (tx) => {
+      await tx.threads.lock(projectA, locked.id);
       firstLocked();
       await firstHolds;
-      await repo.updateThread(projectA, locked.id, { metadata: { by: 'first' } });
+      await tx.threads.update(projectA, locked.id, { metadata: { by: 'first' } });
       events.push('first commits');
     });
     await lockTaken;
-    const second = store.transaction(async (repo) => {
-      const seen = await repo.lockThread(projectA, locked.id);
+    const second = store.transaction(async (tx) => {
+      const seen = await tx.threads.lock(projectA, locked.id);
       events.push('second locked');
       return seen;
     });

@@ -18,20 +18,20 @@ export function assistantRoutes(app: FastifyInstance, store: Store): void {
   app.post('/assistants', async (request, reply) => {
     const body = parseRequest('CreateAssistantRequest', request.body);
     const assistant = assistantFromCreate(newId('asst'), nowSeconds(), body);
-    return committedWrite(store, request, reply, async (_repo, runs) => {
-      await runs.insertAssistant(request.projectId, assistant);
+    return committedWrite(store, request, reply, async (tx) => {
+      await tx.assistants.insert(request.projectId, assistant);
       return assistantToWire(assistant);
     });
   });
 
   app.get<{ Querystring: Query }>('/assistants', async (request) => {
-    const page = await store.runs.listAssistants(request.projectId, parseListParams(request.query));
+    const page = await store.assistants.list(request.projectId, parseListParams(request.query));
     return listToWire(page, assistantToWire);
   });
 
   app.get<{ Params: AssistantParams }>('/assistants/:assistant_id', async (request) => {
     const id = objectId('assistant_id', request.params.assistant_id, 'asst');
-    const assistant = await store.runs.getAssistant(request.projectId, id);
+    const assistant = await store.assistants.get(request.projectId, id);
     if (!assistant) throw notFound('assistant', id);
     return assistantToWire(assistant);
   });
@@ -39,18 +39,18 @@ export function assistantRoutes(app: FastifyInstance, store: Store): void {
   app.post<{ Params: AssistantParams }>('/assistants/:assistant_id', async (request, reply) => {
     const id = objectId('assistant_id', request.params.assistant_id, 'asst');
     const body = parseRequest('ModifyAssistantRequest', request.body);
-    return committedWrite(store, request, reply, async (_repo, runs) => {
-      const assistant = await runs.getAssistant(request.projectId, id);
+    return committedWrite(store, request, reply, async (tx) => {
+      const assistant = await tx.assistants.get(request.projectId, id);
       if (!assistant) throw notFound('assistant', id);
       const modified = assistantModified(assistant, body);
-      await runs.saveAssistant(request.projectId, modified);
+      await tx.assistants.save(request.projectId, modified);
       return assistantToWire(modified);
     });
   });
 
   app.delete<{ Params: AssistantParams }>('/assistants/:assistant_id', async (request) => {
     const id = objectId('assistant_id', request.params.assistant_id, 'asst');
-    if (!(await store.runs.deleteAssistant(request.projectId, id))) throw notFound('assistant', id);
+    if (!(await store.assistants.delete(request.projectId, id))) throw notFound('assistant', id);
     return assistantDeletedToWire(id);
   });
 }

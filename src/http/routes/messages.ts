@@ -8,7 +8,7 @@ import { metadataFrom } from '../../domain/metadata.js';
 import { listToWire, parseListParams, type Query, queryValue } from '../../domain/pagination.js';
 import { messageDuringRunError } from '../../domain/run.js';
 import { parseRequest } from '../../domain/validate.js';
-import type { Repository } from '../../store/repository.js';
+import type { ThreadsRepository } from '../../store/threads-repository.js';
 import type { Store } from '../../store/store.js';
 import { committedWrite } from '../idempotency.js';
 import { objectId } from '../object-ids.js';
@@ -21,13 +21,13 @@ interface MessageParams extends ThreadParams {
   message_id: string;
 }
 
-async function requireThread(repo: Repository, projectId: string, threadId: string): Promise<void> {
-  if (!(await repo.getThread(projectId, threadId))) throw notFound('thread', threadId);
+async function requireThread(threads: ThreadsRepository, projectId: string, threadId: string): Promise<void> {
+  if (!(await threads.get(projectId, threadId))) throw notFound('thread', threadId);
 }
 
 /** The 404 for a message that was not found: its thread's, if the thread is missing too. */
-async function messageNotFound(repo: Repository, projectId: string, threadId: string, messageId: string): Promise<never> {
-  await requireThread(repo, projectId, threadId);
+async function messageNotFound(threads: ThreadsRepository, projectId: string, threadId: string, messageId: string): Promise<never> {
+  await requireThread(threads, projectId, threadId);
   throw notFound('message', messageId);
 }
 
@@ -40,12 +40,12 @@ export function messageRoutes(app: FastifyInstance, store: Store): void {
     const threadId = objectId('thread_id', request.params.thread_id, 'thread');
     const body = parseRequest('CreateMessageRequest', request.body);
     const message = messageFromRequest(threadId, body, newId('msg'), nowSeconds(), metadataFrom(body.metadata));
-    return committedWrite(store, request, reply, async (repo, runs) => {
+    return committedWrite(store, request, reply, async (tx) => {
       // Locked, so that messages of one thread commit in the order of their sequence, on every replica.
-      if (!(await repo.lockThread(request.projectId, threadId))) throw notFound('thread', threadId);
-      const active = await runs.activeRun(request.projectId, threadId);
+      if (!(await tx.threads.lock(request.projectId, threadId))) throw notFound('thread', threadId);
+      const active = await tx.runs.active(request.projectId, threadId);
       if (active) throw messageDuringRunError(threadId, active.id);
-      await repo.insertMessage(request.projectId, message);
+      await tx.messages.insert(request.projectId, message);
       return messageToWire(message);
     });
   });
@@ -54,35 +54,35 @@ export function messageRoutes(app: FastifyInstance, store: Store): void {
     const threadId = objectId('thread_id', request.params.thread_id, 'thread');
     const params = parseListParams(request.query);
     const runId = queryValue(request.query, 'run_id');
-    await requireThread(store.repo, request.projectId, threadId);
-    const page = await store.repo.listMessages(request.projectId, threadId, params, runId || undefined);
+    await requireThread(store.threads, request.projectId, threadId);
+    const page = await store.messages.list(request.projectId, threadId, params, runId || undefined);
     return listToWire(page, messageToWire);
   });
 
   app.get<{ Params: MessageParams }>('/threads/:thread_id/messages/:message_id', async (request) => {
     const { threadId, messageId } = messageIds(request.params);
-    const message = await store.repo.getMessage(request.projectId, threadId, messageId);
-    if (!message) return messageNotFound(store.repo, request.projectId, threadId, messageId);
+    const message = await store.messages.get(request.projectId, threadId, messageId);
+    if (!message) return messageNotFound(store.threads, request.projectId, threadId, messageId);
     return messageToWire(message);
   });
 
   app.post<{ Params: MessageParams }>('/threads/:thread_id/messages/:message_id', async (request, reply) => {
     const { threadId, messageId } = messageIds(request.params);
     const body = parseRequest('ModifyMessageRequest', request.body);
-    return committedWrite(store, request, reply, async (repo) => {
+    return committedWrite(store, request, reply, async (tx) => {
       const message =
         'metadata' in body
-          ? await repo.updateMessageMetadata(request.projectId, threadId, messageId, metadataFrom(body.metadata))
-          : await repo.getMessage(request.projectId, threadId, messageId);
-      if (!message) return messageNotFound(repo, request.projectId, threadId, messageId);
+          ? await tx.messages.updateMetadata(request.projectId, threadId, messageId, metadataFrom(body.metadata))
+          : await tx.messages.get(request.projectId, threadId, messageId);
+      if (!message) return messageNotFound(tx.threads, request.projectId, threadId, messageId);
       return messageToWire(message);
     });
   });
 
   app.delete<{ Params: MessageParams }>('/threads/:thread_id/messages/:message_id', async (request) => {
     const { threadId, messageId } = messageIds(request.params);
-    const deleted = await store.repo.deleteMessage(request.projectId, threadId, messageId);
-    if (!deleted) return messageNotFound(store.repo, request.projectId, threadId, messageId);
+    const deleted = await store.messages.delete(request.projectId, threadId, messageId);
+    if (!deleted) return messageNotFound(store.threads, request.projectId, threadId, messageId);
     return messageDeletedToWire(messageId);
   });
 }

@@ -2,8 +2,7 @@
 // and the 404 for whichever is missing, the thread first.
 import { notFound } from '../../domain/errors.js';
 import type { Run } from '../../domain/run.js';
-import type { Repository } from '../../store/repository.js';
-import type { RunsRepository } from '../../store/runs-repository.js';
+import type { Repositories } from '../../store/store.js';
 import { objectId } from '../object-ids.js';
 
 export interface RunParams {
@@ -15,9 +14,9 @@ export function runIds(params: RunParams) {
   return { threadId: objectId('thread_id', params.thread_id, 'thread'), runId: objectId('run_id', params.run_id, 'run') };
 }
 
-export async function requireRun(runs: RunsRepository, repo: Repository, projectId: string, threadId: string, runId: string): Promise<Run> {
-  const run = await runs.getRun(projectId, threadId, runId);
+export async function requireRun({ runs, threads }: Pick<Repositories, 'runs' | 'threads'>, projectId: string, threadId: string, runId: string): Promise<Run> {
+  const run = await runs.get(projectId, threadId, runId);
   if (run) return run;
-  if (!(await repo.getThread(projectId, threadId))) throw notFound('thread', threadId);
+  if (!(await threads.get(projectId, threadId))) throw notFound('thread', threadId);
   throw notFound('run', runId);
 }

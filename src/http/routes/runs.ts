@@ -14,10 +14,8 @@ import { threadFromRequest } from '../../domain/thread.js';
 import { parseInclude, parseRequest } from '../../domain/validate.js';
 import { type RunEvent, runCreated, runEvent, stepEvent, threadCreated } from '../../runs/run-events.js';
 import type { RunWorker } from '../../runs/run-worker.js';
-import type { Repository } from '../../store/repository.js';
-import type { RunsRepository } from '../../store/runs-repository.js';
-import type { Store } from '../../store/store.js';
 import { isUniqueViolation } from '../../store/dialect.js';
+import type { Repositories, Store } from '../../store/store.js';
 import { committedWrite, idempotentWrite } from '../idempotency.js';
 import { objectId } from '../object-ids.js';
 import { SseWriter } from '../sse.js';
@@ -51,7 +49,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
    * run inline), or as JSON (executing it in the background). A retry with the same key starts
    * nothing: it gets the stored run as JSON, or, when streaming, the run as it is now.
    */
-  async function answerRun(request: FastifyRequest, reply: FastifyReply, stream: boolean | null | undefined, work: (repo: Repository, runs: RunsRepository) => Promise<Queued>) {
+  async function answerRun(request: FastifyRequest, reply: FastifyReply, stream: boolean | null | undefined, work: (tx: Repositories) => Promise<Queued>) {
     const written = await idempotentWrite(store, request, reply, work, ({ run }) => runToWire(run));
     if (!stream) {
       if ('replayed' in written) return withPollHint(reply, written.replayed);
@@ -61,7 +59,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
     if ('replayed' in written) {
       // The first request's events went to its own connection (it may still be streaming them):
       // the retry gets the run as it is now.
-      const run = await requireRun(store.runs, store.repo, request.projectId, written.replayed.thread_id, written.replayed.id);
+      const run = await requireRun(store, request.projectId, written.replayed.thread_id, written.replayed.id);
       const sse = new SseWriter(request, reply);
       sse.send(runEvent(run));
       sse.end();
@@ -84,13 +82,13 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
     const threadInput = body.thread ?? {};
     const thread = threadFromRequest({ id: newId('thread'), createdAt }, threadInput, 'thread');
     const messages = newMessages(thread.id, threadInput.messages ?? [], createdAt);
-    return answerRun(request, reply, body.stream, async (repo, runs) => {
-      const assistant = await runs.getAssistant(request.projectId, assistantId);
+    return answerRun(request, reply, body.stream, async (tx) => {
+      const assistant = await tx.assistants.get(request.projectId, assistantId);
       if (!assistant) throw notFound('assistant', assistantId);
       const run = runFromRequest({ id: newId('run'), threadId: thread.id }, createdAt, worker.runLifetimeSeconds, assistant, body);
-      await repo.insertThread(request.projectId, thread);
-      for (const message of messages) await repo.insertMessage(request.projectId, message);
-      await runs.insertRun(request.projectId, run, worker.newLease());
+      await tx.threads.insert(request.projectId, thread);
+      for (const message of messages) await tx.messages.insert(request.projectId, message);
+      await tx.runs.insert(request.projectId, run, worker.newLease());
       return { run, opening: [threadCreated(thread), runCreated(run), runEvent(run)] };
     });
   });
@@ -103,16 +101,16 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
     const createdAt = nowSeconds();
     const messages = newMessages(threadId, body.additional_messages ?? [], createdAt);
     try {
-      return await answerRun(request, reply, body.stream, async (repo, runs) => {
+      return await answerRun(request, reply, body.stream, async (tx) => {
         // The thread's lock orders this run against messages created at the same moment on other replicas.
-        if (!(await repo.lockThread(request.projectId, threadId))) throw notFound('thread', threadId);
-        const assistant = await runs.getAssistant(request.projectId, assistantId);
+        if (!(await tx.threads.lock(request.projectId, threadId))) throw notFound('thread', threadId);
+        const assistant = await tx.assistants.get(request.projectId, assistantId);
         if (!assistant) throw notFound('assistant', assistantId);
-        const active = await runs.activeRun(request.projectId, threadId);
+        const active = await tx.runs.active(request.projectId, threadId);
         if (active) throw activeRunError(threadId, active.id);
         const run = runFromRequest({ id: newId('run'), threadId }, createdAt, worker.runLifetimeSeconds, assistant, body);
-        for (const message of messages) await repo.insertMessage(request.projectId, message);
-        await runs.insertRun(request.projectId, run, worker.newLease());
+        for (const message of messages) await tx.messages.insert(request.projectId, message);
+        await tx.runs.insert(request.projectId, run, worker.newLease());
         return { run, opening: [runCreated(run), runEvent(run)] };
       });
     } catch (error) {
@@ -120,7 +118,7 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
       // runs kept one. (With an Idempotency-Key, idempotentWrite first retries once, as for a key
       // raced on, and that retry finds the active run: the same 400.)
       if (!isUniqueViolation(error)) throw error;
-      const active = await store.runs.activeRun(request.projectId, threadId);
+      const active = await store.runs.active(request.projectId, threadId);
       throw activeRunError(threadId, active?.id ?? 'run_unknown');
     }
   });
@@ -128,21 +126,21 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
   app.get<{ Params: ThreadParams; Querystring: Query }>('/threads/:thread_id/runs', async (request) => {
     const threadId = objectId('thread_id', request.params.thread_id, 'thread');
     const params = parseListParams(request.query);
-    if (!(await store.repo.getThread(request.projectId, threadId))) throw notFound('thread', threadId);
-    return listToWire(await store.runs.listRuns(request.projectId, threadId, params), runToWire);
+    if (!(await store.threads.get(request.projectId, threadId))) throw notFound('thread', threadId);
+    return listToWire(await store.runs.list(request.projectId, threadId, params), runToWire);
   });
 
   app.get<{ Params: RunParams }>('/threads/:thread_id/runs/:run_id', async (request, reply) => {
     const { threadId, runId } = runIds(request.params);
-    return withPollHint(reply, runToWire(await requireRun(store.runs, store.repo, request.projectId, threadId, runId)));
+    return withPollHint(reply, runToWire(await requireRun(store, request.projectId, threadId, runId)));
   });
 
   app.post<{ Params: RunParams }>('/threads/:thread_id/runs/:run_id', async (request, reply) => {
     const { threadId, runId } = runIds(request.params);
     const body = parseRequest('ModifyRunRequest', request.body);
-    const wire = await committedWrite(store, request, reply, async (repo, runs) => {
-      await requireRun(runs, repo, request.projectId, threadId, runId);
-      const run = await runs.updateRun(runId, (current) => {
+    const wire = await committedWrite(store, request, reply, async (tx) => {
+      await requireRun(tx, request.projectId, threadId, runId);
+      const run = await tx.runs.update(runId, (current) => {
         if ('metadata' in body) current.metadata = metadataFrom(body.metadata);
       });
       if (!run) throw notFound('run', runId);
@@ -153,10 +151,10 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
 
   app.post<{ Params: RunParams }>('/threads/:thread_id/runs/:run_id/cancel', async (request, reply) => {
     const { threadId, runId } = runIds(request.params);
-    const wire = await store.transaction(async (repo, runs) => {
-      const found = await requireRun(runs, repo, request.projectId, threadId, runId);
+    const wire = await store.transaction(async (tx) => {
+      const found = await requireRun(tx, request.projectId, threadId, runId);
       if (!isActive(found.status)) throw new ApiError(400, `Cannot cancel run with status '${found.status}'.`);
-      const run = await runs.updateRun(runId, (current) => {
+      const run = await tx.runs.update(runId, (current) => {
         applyTransition(current, cancelRequested(current));
       });
       if (!run) throw notFound('run', runId);
@@ -170,21 +168,21 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
   app.post<{ Params: RunParams }>('/threads/:thread_id/runs/:run_id/submit_tool_outputs', async (request, reply) => {
     const { threadId, runId } = runIds(request.params);
     const body = parseRequest('SubmitToolOutputsRunRequest', request.body);
-    return answerRun(request, reply, body.stream, async (repo, runs) => {
-      await requireRun(runs, repo, request.projectId, threadId, runId);
+    return answerRun(request, reply, body.stream, async (tx) => {
+      await requireRun(tx, request.projectId, threadId, runId);
       // The status is checked on the locked row: of two submits at once (on any replicas), the
       // second waits for the first to commit, then sees the run queued and gets the 400.
       let expected: string[] = [];
-      const run = await runs.updateRun(runId, (current) => {
+      const run = await tx.runs.update(runId, (current) => {
         expected = current.required_action?.submit_tool_outputs.tool_calls.map((call) => call.id) ?? [];
         if (!applyTransition(current, resumedWithOutputs(current))) throw new ApiError(400, `Runs in status "${current.status}" do not accept tool outputs.`);
       });
       if (!run) throw notFound('run', runId);
       const outputs = toolOutputsByCall(body.tool_outputs, expected);
-      const step = (await runs.inProgressStepsOfRun(runId)).find((candidate) => candidate.type === 'tool_calls');
+      const step = (await tx.steps.inProgressOfRun(runId)).find((candidate) => candidate.type === 'tool_calls');
       const completed = step ? withOutputs(step, outputs, nowSeconds()) : undefined;
-      if (completed) await runs.saveStep(completed);
-      await runs.claimRun(runId, worker.owner, Date.now(), worker.leaseMs);
+      if (completed) await tx.steps.save(completed);
+      await tx.runs.claim(runId, worker.owner, Date.now(), worker.leaseMs);
       return { run, opening: completed ? [stepEvent(completed), runEvent(run)] : [runEvent(run)] };
     });
   });

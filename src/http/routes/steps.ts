@@ -15,7 +15,7 @@ interface StepParams extends RunParams {
 export function stepRoutes(app: FastifyInstance, store: Store): void {
   async function requireRunId(projectId: string, params: RunParams): Promise<string> {
     const { threadId, runId } = runIds(params);
-    return (await requireRun(store.runs, store.repo, projectId, threadId, runId)).id;
+    return (await requireRun(store, projectId, threadId, runId)).id;
   }
 
   // `include[]` asks for file_search result contents; Spool runs no file_search yet, so there is
@@ -24,14 +24,14 @@ export function stepRoutes(app: FastifyInstance, store: Store): void {
     const params = parseListParams(request.query);
     parseInclude(request.query);
     const runId = await requireRunId(request.projectId, request.params);
-    return listToWire(await store.runs.listSteps(request.projectId, runId, params), runStepToWire);
+    return listToWire(await store.steps.list(request.projectId, runId, params), runStepToWire);
   });
 
   app.get<{ Params: StepParams; Querystring: Query }>('/threads/:thread_id/runs/:run_id/steps/:step_id', async (request) => {
     const stepId = objectId('step_id', request.params.step_id, 'step');
     parseInclude(request.query);
     const runId = await requireRunId(request.projectId, request.params);
-    const step = await store.runs.getStep(request.projectId, runId, stepId);
+    const step = await store.steps.get(request.projectId, runId, stepId);
     if (!step) throw notFound('step', stepId);
     return runStepToWire(step);
   });

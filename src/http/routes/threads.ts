@@ -9,7 +9,7 @@ import { listToWire, parseInteger, parseListParams, type Query } from '../../dom
 import { threadDeletedToWire, threadFromRequest, threadToWire } from '../../domain/thread.js';
 import { toolResourcesFrom } from '../../domain/tool-resources.js';
 import { parseRequest } from '../../domain/validate.js';
-import type { ThreadFilter } from '../../store/repository.js';
+import type { ThreadFilter } from '../../store/threads-repository.js';
 import type { Store } from '../../store/store.js';
 import { committedWrite } from '../idempotency.js';
 import { objectId } from '../object-ids.js';
@@ -42,22 +42,22 @@ export function threadRoutes(app: FastifyInstance, store: Store): void {
     const createdAt = nowSeconds();
     const thread = threadFromRequest({ id: newId('thread'), createdAt }, body);
     const messages = (body.messages ?? []).map((input) => messageFromRequest(thread.id, input, newId('msg'), createdAt, metadataFrom(input.metadata)));
-    return committedWrite(store, request, reply, async (repo) => {
-      await repo.insertThread(request.projectId, thread);
-      for (const message of messages) await repo.insertMessage(request.projectId, message);
+    return committedWrite(store, request, reply, async (tx) => {
+      await tx.threads.insert(request.projectId, thread);
+      for (const message of messages) await tx.messages.insert(request.projectId, message);
       return threadToWire(thread);
     });
   });
 
   app.get<{ Querystring: Query }>('/threads', async (request) => {
     const params = parseListParams(request.query);
-    const page = await store.repo.listThreads(request.projectId, params, parseThreadFilter(request.query));
+    const page = await store.threads.list(request.projectId, params, parseThreadFilter(request.query));
     return listToWire(page, threadToWire);
   });
 
   app.get<{ Params: ThreadParams }>('/threads/:thread_id', async (request) => {
     const threadId = objectId('thread_id', request.params.thread_id, 'thread');
-    const thread = await store.repo.getThread(request.projectId, threadId);
+    const thread = await store.threads.get(request.projectId, threadId);
     if (!thread) throw notFound('thread', threadId);
     return threadToWire(thread);
   });
@@ -69,8 +69,8 @@ export function threadRoutes(app: FastifyInstance, store: Store): void {
       metadata: 'metadata' in body ? metadataFrom(body.metadata) : undefined,
       tool_resources: 'tool_resources' in body ? toolResourcesFrom(body.tool_resources) : undefined,
     };
-    return committedWrite(store, request, reply, async (repo) => {
-      const thread = await repo.updateThread(request.projectId, threadId, changes);
+    return committedWrite(store, request, reply, async (tx) => {
+      const thread = await tx.threads.update(request.projectId, threadId, changes);
       if (!thread) throw notFound('thread', threadId);
       return threadToWire(thread);
     });
@@ -78,9 +78,9 @@ export function threadRoutes(app: FastifyInstance, store: Store): void {
 
   app.delete<{ Params: ThreadParams }>('/threads/:thread_id', async (request) => {
     const threadId = objectId('thread_id', request.params.thread_id, 'thread');
-    const deleted = await store.transaction(async (repo, runs) => {
-      await runs.deleteRunsOfThread(request.projectId, threadId);
-      return repo.deleteThread(request.projectId, threadId);
+    const deleted = await store.transaction(async (tx) => {
+      await tx.runs.deleteOfThread(request.projectId, threadId);
+      return tx.threads.delete(request.projectId, threadId);
     });
     if (!deleted) throw notFound('thread', threadId);
     return threadDeletedToWire(threadId);

@@ -1,7 +1,6 @@
-// Every query Spool runs, written once for both engines. Each method is scoped by project: no
-// query here can read or change another project's objects.
+// Every query on threads and their metadata index, for both engines. Each method takes the
+// project: no query here reads or changes another project's threads.
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Message, MessageRole, MessageStatus } from '../domain/message.js';
 import type { MetadataMap } from '../domain/metadata.js';
 import type { ListParams, Page } from '../domain/pagination.js';
 import type { Thread } from '../domain/thread.js';
@@ -9,19 +8,12 @@ import type { ToolResources } from '../domain/tool-resources.js';
 import { type DialectName, forUpdate } from './dialect.js';
 import { fetchPage, resolveCursors } from './paging.js';
 import { precompiled } from './precompiled.js';
-import type { Database, MessagesTable, ThreadsTable } from './schema.js';
+import type { Database, ThreadsTable } from './schema.js';
 
 export interface ThreadFilter {
   metadata: Array<[key: string, value: string]>;
   createdAfter?: number | undefined;
   createdBefore?: number | undefined;
-}
-
-export interface StoredResponse {
-  requestHash: string;
-  statusCode: number;
-  body: string;
-  createdAt: number;
 }
 
 function distinctPairs(pairs: ReadonlyArray<[key: string, value: string]>): Array<[key: string, value: string]> {
@@ -35,24 +27,6 @@ function threadFromRow(row: Selectable<ThreadsTable>): Thread {
     created_at: Number(row.created_at),
     metadata: JSON.parse(row.metadata) as MetadataMap,
     tool_resources: JSON.parse(row.tool_resources) as ToolResources,
-  };
-}
-
-function messageFromRow(row: Selectable<MessagesTable>): Message {
-  return {
-    id: row.id,
-    created_at: Number(row.created_at),
-    thread_id: row.thread_id,
-    status: row.status as MessageStatus,
-    incomplete_details: row.incomplete_details === null ? null : (JSON.parse(row.incomplete_details) as { reason: string }),
-    completed_at: row.completed_at === null ? null : Number(row.completed_at),
-    incomplete_at: row.incomplete_at === null ? null : Number(row.incomplete_at),
-    role: row.role as MessageRole,
-    content: JSON.parse(row.content) as Message['content'],
-    assistant_id: row.assistant_id,
-    run_id: row.run_id,
-    attachments: JSON.parse(row.attachments) as Message['attachments'],
-    metadata: JSON.parse(row.metadata) as MetadataMap,
   };
 }
 
@@ -74,56 +48,15 @@ const queries = {
   deleteThreadMetadata: precompiled((db, _dialect, threadSeq: number) => db.deleteFrom('thread_metadata').where('thread_seq', '=', threadSeq)),
   deleteThread: precompiled((db, _dialect, id: string, projectId: string) => db.deleteFrom('threads').where('id', '=', id).where('project_id', '=', projectId).returning('seq')),
   deleteMessagesOfThread: precompiled((db, _dialect, threadId: string, projectId: string) => db.deleteFrom('messages').where('thread_id', '=', threadId).where('project_id', '=', projectId)),
-  insertMessage: precompiled(
-    (
-      db,
-      _dialect,
-      id: string,
-      projectId: string,
-      threadId: string,
-      createdAt: number,
-      role: string,
-      status: string,
-      content: string,
-      attachments: string,
-      metadata: string,
-      assistantId: string | null,
-      runId: string | null,
-      completedAt: number | null,
-      incompleteAt: number | null,
-      incompleteDetails: string | null,
-    ) =>
-      db.insertInto('messages').values({
-        id,
-        project_id: projectId,
-        thread_id: threadId,
-        created_at: createdAt,
-        role,
-        status,
-        content,
-        attachments,
-        metadata,
-        assistant_id: assistantId,
-        run_id: runId,
-        completed_at: completedAt,
-        incomplete_at: incompleteAt,
-        incomplete_details: incompleteDetails,
-      }),
-  ),
-  selectMessage: precompiled((db, _dialect, id: string, threadId: string, projectId: string) =>
-    db.selectFrom('messages').selectAll().where('id', '=', id).where('thread_id', '=', threadId).where('project_id', '=', projectId),
-  ),
 };
 
-export class Repository {
+export class ThreadsRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
   ) {}
 
-  // Threads
-
-  async insertThread(projectId: string, thread: Thread): Promise<void> {
+  async insert(projectId: string, thread: Thread): Promise<void> {
     const inserted = await queries.insertThread(this.db, this.dialect, thread.id, projectId, thread.created_at, JSON.stringify(thread.metadata), JSON.stringify(thread.tool_resources));
     const seq = inserted.rows[0]?.seq;
     if (seq === undefined) throw new Error('insert into threads returned no seq');
@@ -134,7 +67,7 @@ export class Repository {
     for (const [key, value] of Object.entries(metadata)) await queries.insertThreadMetadataPair(this.db, this.dialect, projectId, threadSeq, key, value, createdAt);
   }
 
-  async getThread(projectId: string, id: string): Promise<Thread | undefined> {
+  async get(projectId: string, id: string): Promise<Thread | undefined> {
     const row = (await queries.selectThread(this.db, this.dialect, id, projectId)).rows[0];
     return row ? threadFromRow(row) : undefined;
   }
@@ -143,7 +76,7 @@ export class Repository {
    * The thread, locked until the transaction ends: changes to one thread (its modification, new
    * messages, its deletion) then happen one after another, on every replica, in commit order.
    */
-  async lockThread(projectId: string, id: string): Promise<Thread | undefined> {
+  async lock(projectId: string, id: string): Promise<Thread | undefined> {
     const row = await this.selectThreadForUpdate(projectId, id);
     return row ? threadFromRow(row) : undefined;
   }
@@ -152,7 +85,7 @@ export class Repository {
     return (await queries.selectThreadForUpdate(this.db, this.dialect, id, projectId)).rows[0];
   }
 
-  async updateThread(projectId: string, id: string, changes: { metadata?: MetadataMap | undefined; tool_resources?: ToolResources | undefined }): Promise<Thread | undefined> {
+  async update(projectId: string, id: string, changes: { metadata?: MetadataMap | undefined; tool_resources?: ToolResources | undefined }): Promise<Thread | undefined> {
     const row = await this.selectThreadForUpdate(projectId, id);
     if (!row) return undefined;
     const thread = threadFromRow(row);
@@ -167,7 +100,7 @@ export class Repository {
   }
 
   /** Deletes the thread with its messages and metadata rows; false when there was no such thread. */
-  async deleteThread(projectId: string, id: string): Promise<boolean> {
+  async delete(projectId: string, id: string): Promise<boolean> {
     const deleted = (await queries.deleteThread(this.db, this.dialect, id, projectId)).rows[0];
     if (!deleted) return false;
     await queries.deleteThreadMetadata(this.db, this.dialect, deleted.seq);
@@ -175,7 +108,7 @@ export class Repository {
     return true;
   }
 
-  async listThreads(projectId: string, params: ListParams, filter: ThreadFilter): Promise<Page<Thread>> {
+  async list(projectId: string, params: ListParams, filter: ThreadFilter): Promise<Page<Thread>> {
     const cursors = await resolveCursors(params, 'thread', (id) => this.db.selectFrom('threads').select(['created_at', 'seq']).where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst());
     const [first, ...others] = await this.rarestFirst(projectId, distinctPairs(filter.metadata));
     if (first) {
@@ -237,123 +170,5 @@ export class Repository {
       .map((pair, index) => ({ pair, count: Number(row[`c${index}`] ?? 0) }))
       .sort((a, b) => a.count - b.count)
       .map(({ pair }) => pair);
-  }
-
-  // Messages
-
-  async insertMessage(projectId: string, message: Message): Promise<void> {
-    await queries.insertMessage(
-      this.db,
-      this.dialect,
-      message.id,
-      projectId,
-      message.thread_id,
-      message.created_at,
-      message.role,
-      message.status,
-      JSON.stringify(message.content),
-      JSON.stringify(message.attachments),
-      JSON.stringify(message.metadata),
-      message.assistant_id,
-      message.run_id,
-      message.completed_at,
-      message.incomplete_at,
-      message.incomplete_details === null ? null : JSON.stringify(message.incomplete_details),
-    );
-  }
-
-  async getMessage(projectId: string, threadId: string, id: string): Promise<Message | undefined> {
-    const row = (await queries.selectMessage(this.db, this.dialect, id, threadId, projectId)).rows[0];
-    return row ? messageFromRow(row) : undefined;
-  }
-
-  async updateMessageMetadata(projectId: string, threadId: string, id: string, metadata: MetadataMap): Promise<Message | undefined> {
-    const row = await this.db
-      .updateTable('messages')
-      .set({ metadata: JSON.stringify(metadata) })
-      .where('id', '=', id)
-      .where('thread_id', '=', threadId)
-      .where('project_id', '=', projectId)
-      .returningAll()
-      .executeTakeFirst();
-    return row ? messageFromRow(row) : undefined;
-  }
-
-  /** Writes what a run changes as it writes a message: status, content and their times (never metadata). */
-  async saveMessageProgress(message: Message): Promise<void> {
-    await this.db
-      .updateTable('messages')
-      .set({
-        status: message.status,
-        content: JSON.stringify(message.content),
-        completed_at: message.completed_at,
-        incomplete_at: message.incomplete_at,
-        incomplete_details: message.incomplete_details === null ? null : JSON.stringify(message.incomplete_details),
-      })
-      .where('id', '=', message.id)
-      .execute();
-  }
-
-  /** The messages a run is still writing. */
-  async inProgressMessagesOfRun(runId: string): Promise<Message[]> {
-    const rows = await this.db.selectFrom('messages').selectAll().where('run_id', '=', runId).where('status', '=', 'in_progress').execute();
-    return rows.map(messageFromRow);
-  }
-
-  /** Every message of a thread, oldest first: a run's prompt. */
-  async allMessages(projectId: string, threadId: string): Promise<Message[]> {
-    const rows = await this.db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('project_id', '=', projectId).orderBy('created_at').orderBy('seq').execute();
-    return rows.map(messageFromRow);
-  }
-
-  async deleteMessage(projectId: string, threadId: string, id: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('messages')
-      .where('id', '=', id)
-      .where('thread_id', '=', threadId)
-      .where('project_id', '=', projectId)
-      .executeTakeFirst();
-    return result.numDeletedRows > 0n;
-  }
-
-  async listMessages(projectId: string, threadId: string, params: ListParams, runId?: string): Promise<Page<Message>> {
-    const cursors = await resolveCursors(params, 'message', (id) =>
-      this.db.selectFrom('messages').select(['created_at', 'seq']).where('id', '=', id).where('thread_id', '=', threadId).where('project_id', '=', projectId).executeTakeFirst(),
-    );
-    let query = this.db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('project_id', '=', projectId);
-    if (runId !== undefined) query = query.where('run_id', '=', runId);
-    const page = await fetchPage(query, { createdAt: 'created_at', seq: 'seq', sizeColumns: ['content', 'attachments', 'metadata'] }, params, cursors);
-    return { items: page.items.map(messageFromRow), hasMore: page.hasMore };
-  }
-
-  // Idempotency
-
-  async findStoredResponse(projectId: string, key: string): Promise<StoredResponse | undefined> {
-    const row = await this.db.selectFrom('idempotency_keys').selectAll().where('project_id', '=', projectId).where('key', '=', key).executeTakeFirst();
-    return row ? { requestHash: row.request_hash, statusCode: row.status_code, body: row.response_body, createdAt: Number(row.created_at) } : undefined;
-  }
-
-  /**
-   * Stores the response for a key, replacing one stored before `expiredBefore`. A fresh one is never
-   * replaced: if another replica stored one since this request looked, the insert fails with a
-   * unique violation, and the caller replays that response instead.
-   */
-  async storeResponse(projectId: string, key: string, response: StoredResponse, expiredBefore: number): Promise<void> {
-    await this.db.deleteFrom('idempotency_keys').where('project_id', '=', projectId).where('key', '=', key).where('created_at', '<=', expiredBefore).execute();
-    await this.db
-      .insertInto('idempotency_keys')
-      .values({
-        project_id: projectId,
-        key,
-        request_hash: response.requestHash,
-        status_code: response.statusCode,
-        response_body: response.body,
-        created_at: response.createdAt,
-      })
-      .execute();
-  }
-
-  async deleteStoredResponsesBefore(createdAt: number): Promise<void> {
-    await this.db.deleteFrom('idempotency_keys').where('created_at', '<', createdAt).execute();
   }
 }
