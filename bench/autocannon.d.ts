@@ -37,7 +37,10 @@ declare module 'autocannon' {
   export interface Instance extends EventEmitter {
     /** Emitted once the connections are set up, before the first response. */
     on(event: 'start', listener: () => void): this;
-    on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): this;
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void,
+    ): this;
   }
 
   export default function autocannon(options: Options, done: (error: Error | null, result: Result) => void): Instance;

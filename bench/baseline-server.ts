@@ -14,7 +14,9 @@ import type { CreateMessageRequest } from '../src/domain/openapi/request-types.j
 import { listToWire } from '../src/domain/pagination.js';
 import { type Thread, threadDeletedToWire, threadToWire } from '../src/domain/thread.js';
 
-const { values: flags } = parseArgs({ options: { 'data-dir': { type: 'string' }, durability: { type: 'string', default: 'normal' } } });
+const { values: flags } = parseArgs({
+  options: { 'data-dir': { type: 'string' }, durability: { type: 'string', default: 'normal' } },
+});
 const dataDir = flags['data-dir'];
 if (!dataDir) throw new Error('--data-dir is required');
 
@@ -31,11 +33,15 @@ const sql = {
   insertThread: db.prepare<[string, string, number, string, string], { seq: number }>(
     'insert into threads (id, project_id, created_at, metadata, tool_resources) values (?, ?, ?, ?, ?) returning seq',
   ),
-  insertMetadata: db.prepare('insert into thread_metadata (project_id, thread_seq, key, value, created_at) values (?, ?, ?, ?, ?)'),
+  insertMetadata: db.prepare(
+    'insert into thread_metadata (project_id, thread_seq, key, value, created_at) values (?, ?, ?, ?, ?)',
+  ),
   selectThread: db.prepare<[string, string], ThreadRow>('select * from threads where id = ? and project_id = ?'),
   deleteMetadata: db.prepare('delete from thread_metadata where thread_seq = ?'),
   updateThread: db.prepare('update threads set metadata = ?, tool_resources = ? where seq = ?'),
-  deleteThread: db.prepare<[string, string], { seq: number }>('delete from threads where id = ? and project_id = ? returning seq'),
+  deleteThread: db.prepare<[string, string], { seq: number }>(
+    'delete from threads where id = ? and project_id = ? returning seq',
+  ),
   deleteMessages: db.prepare('delete from messages where thread_id = ? and project_id = ?'),
   insertMessage: db.prepare(
     'insert into messages (id, project_id, thread_id, created_at, role, status, content, attachments, metadata, assistant_id, run_id, completed_at, incomplete_at, incomplete_details) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -75,7 +81,12 @@ interface ThreadBody {
 }
 
 function threadFromRow(row: ThreadRow): Thread {
-  return { id: row.id, created_at: row.created_at, metadata: JSON.parse(row.metadata), tool_resources: JSON.parse(row.tool_resources) };
+  return {
+    id: row.id,
+    created_at: row.created_at,
+    metadata: JSON.parse(row.metadata),
+    tool_resources: JSON.parse(row.tool_resources),
+  };
 }
 
 function messageFromRow(row: MessageRow): Message {
@@ -101,8 +112,19 @@ function insertMetadata(seq: number, createdAt: number, metadata: MetadataMap): 
 }
 
 const createThread = db.transaction((body: ThreadBody): Thread => {
-  const thread: Thread = { id: newId('thread'), created_at: nowSeconds(), metadata: body.metadata ?? {}, tool_resources: {} };
-  const inserted = sql.insertThread.get(thread.id, projectId, thread.created_at, JSON.stringify(thread.metadata), JSON.stringify(thread.tool_resources));
+  const thread: Thread = {
+    id: newId('thread'),
+    created_at: nowSeconds(),
+    metadata: body.metadata ?? {},
+    tool_resources: {},
+  };
+  const inserted = sql.insertThread.get(
+    thread.id,
+    projectId,
+    thread.created_at,
+    JSON.stringify(thread.metadata),
+    JSON.stringify(thread.tool_resources),
+  );
   if (!inserted) throw new Error('insert into threads returned no row');
   insertMetadata(inserted.seq, thread.created_at, thread.metadata);
   return thread;
@@ -198,9 +220,22 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     try {
-      const payload = handle(request.method ?? 'GET', path, new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)), Buffer.concat(chunks).toString('utf8'));
+      const payload = handle(
+        request.method ?? 'GET',
+        path,
+        new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)),
+        Buffer.concat(chunks).toString('utf8'),
+      );
       if (payload) send(response, 200, payload);
-      else send(response, 404, { error: { message: `No such route or object: ${request.method} ${path}`, type: 'invalid_request_error', param: null, code: null } });
+      else
+        send(response, 404, {
+          error: {
+            message: `No such route or object: ${request.method} ${path}`,
+            type: 'invalid_request_error',
+            param: null,
+            code: null,
+          },
+        });
     } catch (error) {
       send(response, 500, { error: { message: String(error), type: 'server_error', param: null, code: null } });
     }

@@ -25,7 +25,12 @@ function percentile(sorted: Float64Array, fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN;
 }
 
-export function measure(server: ServerProcess, plan: Plan, connections: number, durationSeconds: number): Promise<RunFigures> {
+export function measure(
+  server: ServerProcess,
+  plan: Plan,
+  connections: number,
+  durationSeconds: number,
+): Promise<RunFigures> {
   const latencies: number[] = [];
   // Set again on autocannon's 'start', once its connections are built, before any response.
   let loadBefore = process.cpuUsage();
@@ -33,7 +38,14 @@ export function measure(server: ServerProcess, plan: Plan, connections: number, 
   let started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url: server.url, connections, duration: durationSeconds, amount: plan.amount, requests: plan.requests, timeout: 10 },
+      {
+        url: server.url,
+        connections,
+        duration: durationSeconds,
+        amount: plan.amount,
+        requests: plan.requests,
+        timeout: 10,
+      },
       (error, result) => {
         if (error) {
           reject(error);

@@ -16,7 +16,9 @@ import type { Database as Tables } from '../src/store/schema.js';
 import { createTestDatabase, dropTestDatabase } from '../test/support/postgres.js';
 import { makeTempDir, runSpool } from '../test/support/spool.js';
 
-const { values } = parseArgs({ options: { threads: { type: 'string', default: '10000' }, requests: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { threads: { type: 'string', default: '10000' }, requests: { type: 'string', default: '50' } },
+});
 const count = Number(values.threads);
 const requests = Number(values.requests);
 const adminUrl = process.env.SPOOL_TEST_DATABASE_URL || undefined;
@@ -34,12 +36,26 @@ async function seed(db: Kysely<Tables>): Promise<void> {
         const createdAt = 1_700_000_000 + Math.floor(i / 10);
         const { seq } = await trx
           .insertInto('threads')
-          .values({ id: `thread_${String(i).padStart(24, '0')}`, project_id: 'proj_default', created_at: createdAt, metadata: JSON.stringify(metadata), tool_resources: '{}' })
+          .values({
+            id: `thread_${String(i).padStart(24, '0')}`,
+            project_id: 'proj_default',
+            created_at: createdAt,
+            metadata: JSON.stringify(metadata),
+            tool_resources: '{}',
+          })
           .returning('seq')
           .executeTakeFirstOrThrow();
         await trx
           .insertInto('thread_metadata')
-          .values(Object.entries(metadata).map(([key, value]) => ({ project_id: 'proj_default', thread_seq: Number(seq), key, value, created_at: createdAt })))
+          .values(
+            Object.entries(metadata).map(([key, value]) => ({
+              project_id: 'proj_default',
+              thread_seq: Number(seq),
+              key,
+              value,
+              created_at: createdAt,
+            })),
+          )
           .execute();
       }
     });
@@ -56,14 +72,17 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<void> {
   } else {
     databaseUrl = await createTestDatabase();
     await runSpool(['migrate', '--database-url', databaseUrl]);
-    db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 1 }) }) });
+    db = new Kysely<Tables>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 1 }) }),
+    });
   }
   try {
     await seed(db);
     if (engine === 'postgres') await sql`analyze`.execute(db);
     const threads = new ThreadsRepository(db, engine);
     let items = 0;
-    for (let index = 0; index < 5; index++) await threads.list('proj_default', { limit: 20, order: 'desc' }, { metadata: pairs });
+    for (let index = 0; index < 5; index++)
+      await threads.list('proj_default', { limit: 20, order: 'desc' }, { metadata: pairs });
     const times: number[] = [];
     for (let index = 0; index < requests; index++) {
       const started = performance.now();
@@ -71,8 +90,11 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<void> {
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    const at = (fraction: number) => (times[Math.min(times.length - 1, Math.floor(times.length * fraction))] ?? Number.NaN).toFixed(2);
-    console.log(`| ${engine} | ${count.toLocaleString('en')} | ${pairs.length} | ${items} | ${at(0.5)} | ${at(0.95)} |`);
+    const at = (fraction: number) =>
+      (times[Math.min(times.length - 1, Math.floor(times.length * fraction))] ?? Number.NaN).toFixed(2);
+    console.log(
+      `| ${engine} | ${count.toLocaleString('en')} | ${pairs.length} | ${items} | ${at(0.5)} | ${at(0.95)} |`,
+    );
   } finally {
     await db.destroy();
     if (databaseUrl) await dropTestDatabase(databaseUrl);

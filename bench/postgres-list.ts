@@ -17,7 +17,9 @@ import { createTestDatabase, dropTestDatabase } from '../test/support/postgres.j
 import { makeTempDir, runSpool, startSpool, type SpoolProcess } from '../test/support/spool.js';
 import { firstSecond, seedPostgres, seedSqlite, shards, tenants } from './postgres-seed.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,1000000' }, requests: { type: 'string', default: '300' } } });
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '10000,1000000' }, requests: { type: 'string', default: '300' } },
+});
 const sizes = (values.sizes ?? '').split(',').map(Number);
 const requests = Number(values.requests);
 const adminUrl = process.env.SPOOL_TEST_DATABASE_URL || undefined;
@@ -36,15 +38,50 @@ function cases(count: number): Case[] {
   const middleSecond = firstSecond + Math.floor(count / 20);
   return [
     { name: 'newest 20, no filter', query: '', filter: { metadata: [] } },
-    { name: `metadata[tenant] (1 in ${tenants})`, query: '&metadata[tenant]=t42', filter: { metadata: [['tenant', 't42']] } },
-    { name: 'metadata[tenant], page after a cursor mid-way', query: `&metadata[tenant]=t42&after=${middleId}`, filter: { metadata: [['tenant', 't42']] }, after: middleId },
-    { name: 'tenant and shard, selective pair first', query: '&metadata[tenant]=t42&metadata[shard]=s2', filter: { metadata: [['tenant', 't42'], ['shard', 's2']] } },
-    { name: `shard (1 in ${shards}) then tenant, no match`, query: '&metadata[shard]=s1&metadata[tenant]=t42', filter: { metadata: [['shard', 's1'], ['tenant', 't42']] } },
-    { name: 'created_after mid-way, oldest first', query: `&created_after=${middleSecond}&order=asc`, filter: { metadata: [], createdAfter: middleSecond }, order: 'asc' },
+    {
+      name: `metadata[tenant] (1 in ${tenants})`,
+      query: '&metadata[tenant]=t42',
+      filter: { metadata: [['tenant', 't42']] },
+    },
+    {
+      name: 'metadata[tenant], page after a cursor mid-way',
+      query: `&metadata[tenant]=t42&after=${middleId}`,
+      filter: { metadata: [['tenant', 't42']] },
+      after: middleId,
+    },
+    {
+      name: 'tenant and shard, selective pair first',
+      query: '&metadata[tenant]=t42&metadata[shard]=s2',
+      filter: {
+        metadata: [
+          ['tenant', 't42'],
+          ['shard', 's2'],
+        ],
+      },
+    },
+    {
+      name: `shard (1 in ${shards}) then tenant, no match`,
+      query: '&metadata[shard]=s1&metadata[tenant]=t42',
+      filter: {
+        metadata: [
+          ['shard', 's1'],
+          ['tenant', 't42'],
+        ],
+      },
+    },
+    {
+      name: 'created_after mid-way, oldest first',
+      query: `&created_after=${middleSecond}&order=asc`,
+      filter: { metadata: [], createdAfter: middleSecond },
+      order: 'asc',
+    },
   ];
 }
 
-async function latency(spool: SpoolProcess, path: string): Promise<{ p50: number; p95: number; p99: number; items: number }> {
+async function latency(
+  spool: SpoolProcess,
+  path: string,
+): Promise<{ p50: number; p95: number; p99: number; items: number }> {
   const url = `${spool.baseURL}/threads?limit=20${path}`;
   let items = 0;
   for (let index = 0; index < 20; index++) await (await fetch(url)).arrayBuffer();
@@ -71,14 +108,19 @@ async function plans(engine: 'sqlite' | 'postgres', target: string, test: Case):
   const db =
     engine === 'sqlite'
       ? new Kysely<Tables>({ dialect: new SqliteDialect({ database: new Database(target, { readonly: true }) }), log })
-      : new Kysely<Tables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target, max: 1 }) }), log });
+      : new Kysely<Tables>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target, max: 1 }) }),
+          log,
+        });
   try {
     const params = { limit: 20, order: test.order ?? 'desc', ...(test.after ? { after: test.after } : {}) } as const;
     await new ThreadsRepository(db, engine).list('proj_default', params, test.filter);
     const out: string[] = [];
     for (const query of captured.splice(0)) {
       const explain = engine === 'sqlite' ? 'explain query plan ' : 'explain ';
-      const result = await sql.raw<Record<string, unknown>>(`${explain}${substitute(query.sql, query.parameters, engine)}`).execute(db);
+      const result = await sql
+        .raw<Record<string, unknown>>(`${explain}${substitute(query.sql, query.parameters, engine)}`)
+        .execute(db);
       out.push(result.rows.map((row) => String(engine === 'sqlite' ? row.detail : row['QUERY PLAN'])).join('\n'));
     }
     return out;
@@ -89,8 +131,10 @@ async function plans(engine: 'sqlite' | 'postgres', target: string, test: Case):
 
 /** Inlines parameters, so that EXPLAIN plans the query with its real values. */
 function substitute(text: string, parameters: readonly unknown[], engine: 'sqlite' | 'postgres'): string {
-  const literal = (value: unknown) => (typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`);
-  if (engine === 'postgres') return text.replace(/\$(\d+)/g, (_, index: string) => literal(parameters[Number(index) - 1]));
+  const literal = (value: unknown) =>
+    typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
+  if (engine === 'postgres')
+    return text.replace(/\$(\d+)/g, (_, index: string) => literal(parameters[Number(index) - 1]));
   let next = 0;
   return text.replace(/\?/g, () => literal(parameters[next++]));
 }
@@ -116,16 +160,22 @@ async function measure(engine: 'sqlite' | 'postgres', count: number): Promise<vo
   }
   const seeded = performance.now() - started;
   try {
-    console.log(`\n### ${engine}, ${count.toLocaleString('en')} threads (seeded in ${(seeded / 1000).toFixed(1)} s; ${requests} sequential requests per row)\n`);
+    console.log(
+      `\n### ${engine}, ${count.toLocaleString('en')} threads (seeded in ${(seeded / 1000).toFixed(1)} s; ${requests} sequential requests per row)\n`,
+    );
     console.log('| query | items | p50 ms | p95 ms | p99 ms |');
     console.log('|---|---:|---:|---:|---:|');
     const planned: string[] = [];
     for (const test of cases(count)) {
       const figures = await latency(spool, test.query);
-      console.log(`| ${test.name} | ${figures.items} | ${figures.p50.toFixed(2)} | ${figures.p95.toFixed(2)} | ${figures.p99.toFixed(2)} |`);
+      console.log(
+        `| ${test.name} | ${figures.items} | ${figures.p50.toFixed(2)} | ${figures.p95.toFixed(2)} | ${figures.p99.toFixed(2)} |`,
+      );
       planned.push(`-- ${test.name}\n${(await plans(engine, target, test)).join('\n-- next statement\n')}`);
     }
-    console.log(`\n<details><summary>plans (${engine}, ${count.toLocaleString('en')})</summary>\n\n\`\`\`\n${planned.join('\n\n')}\n\`\`\`\n</details>`);
+    console.log(
+      `\n<details><summary>plans (${engine}, ${count.toLocaleString('en')})</summary>\n\n\`\`\`\n${planned.join('\n\n')}\n\`\`\`\n</details>`,
+    );
   } finally {
     await spool.stop();
     if (databaseUrl) await dropTestDatabase(databaseUrl);

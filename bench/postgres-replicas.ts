@@ -25,9 +25,13 @@ interface AutocannonResult {
   errors: number;
 }
 // autocannon ships no types: this is the part of its API used here.
-const autocannon = createRequire(import.meta.url)('autocannon') as (options: AutocannonOptions) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as (
+  options: AutocannonOptions,
+) => Promise<AutocannonResult>;
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '20' } },
+});
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const adminUrl = process.env.SPOOL_TEST_DATABASE_URL || undefined;
@@ -45,26 +49,60 @@ interface Fixture {
 const scenarios: Scenario[] = [
   {
     name: 'create thread with a message',
-    request: (replica) => ({ url: `${replica.baseURL}/threads`, method: 'POST', headers: json, body: JSON.stringify({ messages: [{ role: 'user', content: 'Hello' }], metadata: { team: 'bench' } }) }),
+    request: (replica) => ({
+      url: `${replica.baseURL}/threads`,
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'Hello' }], metadata: { team: 'bench' } }),
+    }),
   },
-  { name: 'retrieve thread', request: (replica, fixture) => ({ url: `${replica.baseURL}/threads/${fixture.threadId}`, headers: json }) },
-  { name: 'list 20 messages', request: (replica, fixture) => ({ url: `${replica.baseURL}/threads/${fixture.threadId}/messages?limit=20`, headers: json }) },
-  { name: 'list threads by metadata', request: (replica) => ({ url: `${replica.baseURL}/threads?limit=20&metadata[team]=bench`, headers: json }) },
+  {
+    name: 'retrieve thread',
+    request: (replica, fixture) => ({ url: `${replica.baseURL}/threads/${fixture.threadId}`, headers: json }),
+  },
+  {
+    name: 'list 20 messages',
+    request: (replica, fixture) => ({
+      url: `${replica.baseURL}/threads/${fixture.threadId}/messages?limit=20`,
+      headers: json,
+    }),
+  },
+  {
+    name: 'list threads by metadata',
+    request: (replica) => ({ url: `${replica.baseURL}/threads?limit=20&metadata[team]=bench`, headers: json }),
+  },
   {
     name: 'add message to one busy thread',
-    request: (replica, fixture) => ({ url: `${replica.baseURL}/threads/${fixture.threadId}/messages`, method: 'POST', headers: json, body: JSON.stringify({ role: 'user', content: 'more' }) }),
+    request: (replica, fixture) => ({
+      url: `${replica.baseURL}/threads/${fixture.threadId}/messages`,
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ role: 'user', content: 'more' }),
+    }),
   },
 ];
 
 async function fixtureOn(replica: SpoolProcess): Promise<Fixture> {
-  const response = await fetch(`${replica.baseURL}/threads`, { method: 'POST', headers: json, body: JSON.stringify({ messages: Array.from({ length: 30 }, (_, index) => ({ role: 'user', content: `m${index}` })) }) });
+  const response = await fetch(`${replica.baseURL}/threads`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({
+      messages: Array.from({ length: 30 }, (_, index) => ({ role: 'user', content: `m${index}` })),
+    }),
+  });
   return { threadId: ((await response.json()) as { id: string }).id };
 }
 
 /** Runs the scenario against every replica at once, the connections split between them. */
 async function run(replicas: SpoolProcess[], fixture: Fixture, scenario: Scenario) {
   const results = await Promise.all(
-    replicas.map((replica) => autocannon({ ...scenario.request(replica, fixture), connections: Math.ceil(connections / replicas.length), duration: seconds })),
+    replicas.map((replica) =>
+      autocannon({
+        ...scenario.request(replica, fixture),
+        connections: Math.ceil(connections / replicas.length),
+        duration: seconds,
+      }),
+    ),
   );
   return {
     perSecond: results.reduce((sum, result) => sum + result.requests.average, 0),
@@ -74,14 +112,20 @@ async function run(replicas: SpoolProcess[], fixture: Fixture, scenario: Scenari
   };
 }
 
-async function configuration(name: string, start: () => Promise<SpoolProcess[]>, cleanup: () => Promise<void> = async () => {}) {
+async function configuration(
+  name: string,
+  start: () => Promise<SpoolProcess[]>,
+  cleanup: () => Promise<void> = async () => {},
+) {
   const replicas = await start();
   try {
     const fixture = await fixtureOn(replicas[0] as SpoolProcess);
     const rows: string[] = [];
     for (const scenario of scenarios) {
       const figures = await run(replicas, fixture, scenario);
-      rows.push(`| ${name} | ${scenario.name} | ${Math.round(figures.perSecond)} | ${figures.p50} | ${figures.p99} | ${figures.failures} |`);
+      rows.push(
+        `| ${name} | ${scenario.name} | ${Math.round(figures.perSecond)} | ${figures.p50} | ${figures.p99} | ${figures.failures} |`,
+      );
     }
     return rows;
   } finally {
@@ -92,16 +136,34 @@ async function configuration(name: string, start: () => Promise<SpoolProcess[]>,
 
 const rows: string[] = [];
 const sqliteEnv = { SPOOL_DATABASE_URL: '' };
-rows.push(...(await configuration('SQLite, 1 process', async () => [await startSpool({ dataDir: makeTempDir('spool-bench-'), env: sqliteEnv })])));
+rows.push(
+  ...(await configuration('SQLite, 1 process', async () => [
+    await startSpool({ dataDir: makeTempDir('spool-bench-'), env: sqliteEnv }),
+  ])),
+);
 if (adminUrl) {
   const one = await createTestDatabase();
-  rows.push(...(await configuration('PostgreSQL, 1 replica', async () => [await startSpool({ databaseUrl: one })], () => dropTestDatabase(one))));
+  rows.push(
+    ...(await configuration(
+      'PostgreSQL, 1 replica',
+      async () => [await startSpool({ databaseUrl: one })],
+      () => dropTestDatabase(one),
+    )),
+  );
   const two = await createTestDatabase();
-  rows.push(...(await configuration('PostgreSQL, 2 replicas', async () => Promise.all([startSpool({ databaseUrl: two }), startSpool({ databaseUrl: two })]), () => dropTestDatabase(two))));
+  rows.push(
+    ...(await configuration(
+      'PostgreSQL, 2 replicas',
+      async () => Promise.all([startSpool({ databaseUrl: two }), startSpool({ databaseUrl: two })]),
+      () => dropTestDatabase(two),
+    )),
+  );
 }
 
 console.log(`# Threads throughput: SQLite and PostgreSQL replicas\n`);
-console.log(`Node ${process.version}, ${availableParallelism()} CPUs shared by Spool, PostgreSQL and autocannon; ${connections} connections, ${seconds} s per row; ${new Date().toISOString()}\n`);
+console.log(
+  `Node ${process.version}, ${availableParallelism()} CPUs shared by Spool, PostgreSQL and autocannon; ${connections} connections, ${seconds} s per row; ${new Date().toISOString()}\n`,
+);
 console.log('| store | scenario | req/s | p50 ms | p99 ms | non-2xx + errors |');
 console.log('|---|---|---:|---:|---:|---:|');
 for (const row of rows) console.log(row);

@@ -102,18 +102,29 @@ function rows(times: Map<string, number>, cpuMicrosPerRequest: number, busy: num
   return [...times.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
-    .map(([key, micros]) => `| ${key} | ${((micros / busy) * cpuMicrosPerRequest).toFixed(1)} | ${((micros / busy) * 100).toFixed(1)}% |`);
+    .map(
+      ([key, micros]) =>
+        `| ${key} | ${((micros / busy) * cpuMicrosPerRequest).toFixed(1)} | ${((micros / busy) * 100).toFixed(1)}% |`,
+    );
 }
 
 async function main(): Promise<void> {
   const scenario = scenarioById(flags.scenario);
-  if (scenario.id === 'delete-thread') throw new Error('delete-thread needs a create-thread run before it, which would share the profile; profile create-thread instead');
-  if (!(connections > 0 && durationSeconds > 0 && top > 0)) throw new Error('--connections, --duration and --top must be positive numbers');
-  if (flags.server !== 'spool' && flags.server !== 'baseline') throw new Error(`--server must be spool or baseline, got '${flags.server}'`);
+  if (scenario.id === 'delete-thread')
+    throw new Error(
+      'delete-thread needs a create-thread run before it, which would share the profile; profile create-thread instead',
+    );
+  if (!(connections > 0 && durationSeconds > 0 && top > 0))
+    throw new Error('--connections, --duration and --top must be positive numbers');
+  if (flags.server !== 'spool' && flags.server !== 'baseline')
+    throw new Error(`--server must be spool or baseline, got '${flags.server}'`);
   const placement = pinLoadGenerator();
   const profileDir = makeDataDir('cpu-profile');
   const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=200'];
-  const server = flags.server === 'baseline' ? await startBaseline('baseline-profiled', nodeArgs) : await startSpool('spool-profiled', { nodeArgs, logLevel: flags['log-level'] });
+  const server =
+    flags.server === 'baseline'
+      ? await startBaseline('baseline-profiled', nodeArgs)
+      : await startSpool('spool-profiled', { nodeArgs, logLevel: flags['log-level'] });
   let figures: RunFigures;
   let window: [number, number];
   try {

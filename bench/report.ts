@@ -12,7 +12,9 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** Every measured run, by scenario, connection count and server, in round order. */
@@ -55,11 +57,17 @@ function summarise(runs: RunFigures[]): Summary {
 }
 
 /** The median of the per-round ratios of a figure, a/b: each round's runs were taken seconds apart. */
-function pairedRatio(a: RunFigures[], b: RunFigures[], figure: (run: RunFigures) => number = (run) => run.requestsPerSecond): number {
-  return median(a.flatMap((run, index) => {
-    const other = b[index];
-    return other ? [figure(run) / figure(other)] : [];
-  }));
+function pairedRatio(
+  a: RunFigures[],
+  b: RunFigures[],
+  figure: (run: RunFigures) => number = (run) => run.requestsPerSecond,
+): number {
+  return median(
+    a.flatMap((run, index) => {
+      const other = b[index];
+      return other ? [figure(run) / figure(other)] : [];
+    }),
+  );
 }
 
 /**
@@ -77,7 +85,11 @@ const ratio = (value: number) => value.toFixed(2);
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 
 function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map((_, index) => (index === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, index) => (index === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 export interface ReportInput {
@@ -114,13 +126,39 @@ export function comparisonTables(input: ReportInput): { text: string; verdicts: 
         aim = a.p99 <= p99AimMs ? 'met' : 'MISSED';
         if (a.p99 > p99AimMs) verdicts.latencyMissed.push(scenario.title);
       }
-      return [scenario.title, rps(a.rps), ms(a.p50), ms(a.p99), rps(b.rps), ms(b.p50), ms(b.p99), ratio(r), ratio(cpu), aim];
+      return [
+        scenario.title,
+        rps(a.rps),
+        ms(a.p50),
+        ms(a.p99),
+        rps(b.rps),
+        ms(b.p50),
+        ms(b.p99),
+        ratio(r),
+        ratio(cpu),
+        aim,
+      ];
     });
-    const aimHeader = connections === throughputConnections ? `aim: req/s ratio ≥ ${ratioAim}` : `aim: Spool p99 ≤ ${p99AimMs} ms`;
+    const aimHeader =
+      connections === throughputConnections ? `aim: req/s ratio ≥ ${ratioAim}` : `aim: Spool p99 ≤ ${p99AimMs} ms`;
     const purpose = connections === throughputConnections ? 'throughput' : 'latency';
     sections.push(
       `### ${connections} connections (${purpose})\n\n` +
-        table(['endpoint', 'Spool req/s', 'p50 ms', 'p99 ms', 'baseline req/s', 'p50 ms', 'p99 ms', 'Spool/baseline req/s', 'by CPU/req', aimHeader], rows),
+        table(
+          [
+            'endpoint',
+            'Spool req/s',
+            'p50 ms',
+            'p99 ms',
+            'baseline req/s',
+            'p50 ms',
+            'p99 ms',
+            'Spool/baseline req/s',
+            'by CPU/req',
+            aimHeader,
+          ],
+          rows,
+        ),
     );
   }
   return { text: sections.join('\n\n'), verdicts };
@@ -145,13 +183,27 @@ export function diagnosticsTable(input: ReportInput): string {
     }),
   );
   return table(
-    ['endpoint @connections', 'Spool req/s range', 'baseline req/s range', 'Spool CPU µs/req', 'baseline CPU µs/req', 'Spool CPU', 'baseline CPU', 'load gen CPU (max)'],
+    [
+      'endpoint @connections',
+      'Spool req/s range',
+      'baseline req/s range',
+      'Spool CPU µs/req',
+      'baseline CPU µs/req',
+      'Spool CPU',
+      'baseline CPU',
+      'load gen CPU (max)',
+    ],
     rows,
   );
 }
 
 /** Two Spool variants on one scenario, side by side at both connection counts. */
-export function variantTable(results: Results, scenario: string, reference: [string, string], variant: [string, string]): string {
+export function variantTable(
+  results: Results,
+  scenario: string,
+  reference: [string, string],
+  variant: [string, string],
+): string {
   const rows = [throughputConnections, latencyConnections].map((connections) => {
     const ours = results.of(scenario, connections, reference[0]);
     const theirs = results.of(scenario, connections, variant[0]);
@@ -172,16 +224,32 @@ export function variantTable(results: Results, scenario: string, reference: [str
   });
   const [refLabel, variantLabel] = [reference[1], variant[1]];
   return table(
-    ['', `${refLabel} req/s`, 'p50 ms', 'p99 ms', 'CPU µs/req', `${variantLabel} req/s`, 'p50 ms', 'p99 ms', 'CPU µs/req', `${variantLabel}/${refLabel} req/s`],
+    [
+      '',
+      `${refLabel} req/s`,
+      'p50 ms',
+      'p99 ms',
+      'CPU µs/req',
+      `${variantLabel} req/s`,
+      'p50 ms',
+      'p99 ms',
+      'CPU µs/req',
+      `${variantLabel}/${refLabel} req/s`,
+    ],
     rows,
   );
 }
 
 export function verdictLines(verdicts: Verdicts, scenarioCount: number): string {
   const line = (aim: string, missed: string[]) =>
-    missed.length === 0 ? `- ${aim}: met on all ${scenarioCount} endpoints.` : `- ${aim}: missed on ${missed.length} of ${scenarioCount} (${missed.join(', ')}).`;
+    missed.length === 0
+      ? `- ${aim}: met on all ${scenarioCount} endpoints.`
+      : `- ${aim}: missed on ${missed.length} of ${scenarioCount} (${missed.join(', ')}).`;
   return [
-    line(`Throughput aim (Spool ≥ ${ratioAim} × baseline req/s at ${throughputConnections} connections)`, verdicts.throughputMissed),
+    line(
+      `Throughput aim (Spool ≥ ${ratioAim} × baseline req/s at ${throughputConnections} connections)`,
+      verdicts.throughputMissed,
+    ),
     line(`The same aim judged by CPU per request (what a whole, quiet core would give)`, verdicts.cpuRatioMissed),
     line(`Latency aim (Spool p99 ≤ ${p99AimMs} ms at ${latencyConnections} connections)`, verdicts.latencyMissed),
   ].join('\n');
@@ -194,7 +262,10 @@ export function cpuAimLines(input: ReportInput): string {
     .filter((scenario) => cpuAimsMicros[scenario.id] !== undefined)
     .map((scenario) => {
       const aim = cpuAimsMicros[scenario.id] ?? 0;
-      const runsOf = (server: string) => [throughputConnections, latencyConnections].flatMap((connections) => results.of(scenario.id, connections, server));
+      const runsOf = (server: string) =>
+        [throughputConnections, latencyConnections].flatMap((connections) =>
+          results.of(scenario.id, connections, server),
+        );
       const ours = median(runsOf(spool).map((run) => run.serverCpuMicrosPerRequest));
       const theirs = median(runsOf(baseline).map((run) => run.serverCpuMicrosPerRequest));
       return `- CPU aim, ${scenario.title} ≤ ${aim} µs/request: Spool ${rps(ours)} µs (baseline ${rps(theirs)} µs in the same run): ${ours <= aim ? 'met' : 'MISSED'}.`;
@@ -218,9 +289,27 @@ export function beforeAfterTable(input: ReportInput, before: string): string {
         ms(then.p99),
         ms(now.p99),
         ms(bare.p99),
-        ratio(pairedRatio(results.of(scenario.id, connections, spool), results.of(scenario.id, connections, before), (run) => run.serverCpuMicrosPerRequest)),
+        ratio(
+          pairedRatio(
+            results.of(scenario.id, connections, spool),
+            results.of(scenario.id, connections, before),
+            (run) => run.serverCpuMicrosPerRequest,
+          ),
+        ),
       ];
     }),
   );
-  return table(['endpoint @connections', 'before CPU µs/req', 'now CPU µs/req', 'baseline CPU µs/req', 'before p99 ms', 'now p99 ms', 'baseline p99 ms', 'now/before CPU'], rows);
+  return table(
+    [
+      'endpoint @connections',
+      'before CPU µs/req',
+      'now CPU µs/req',
+      'baseline CPU µs/req',
+      'before p99 ms',
+      'now p99 ms',
+      'baseline p99 ms',
+      'now/before CPU',
+    ],
+    rows,
+  );
 }

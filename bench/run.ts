@@ -9,7 +9,17 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measure } from './load.js';
-import { beforeAfterTable, comparisonTables, cpuAimLines, diagnosticsTable, latencyConnections, Results, throughputConnections, variantTable, verdictLines } from './report.js';
+import {
+  beforeAfterTable,
+  comparisonTables,
+  cpuAimLines,
+  diagnosticsTable,
+  latencyConnections,
+  Results,
+  throughputConnections,
+  variantTable,
+  verdictLines,
+} from './report.js';
 import { checkEquivalence, type Fixture, type Scenario, scenarios, seedFixture, type Target } from './scenarios.js';
 import { pinLoadGenerator, repoRoot, type ServerProcess, startBaseline, startSpool, walBytes } from './servers.js';
 
@@ -51,8 +61,11 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function machine(placement: string): string {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-  const autocannonVersion = (JSON.parse(readFileSync(join(repoRoot, 'node_modules/autocannon/package.json'), 'utf8')) as { version: string }).version;
-  const filesystem = execFileSync('df', ['-T', tmpdir()], { encoding: 'utf8' }).trim().split('\n').at(-1)?.split(/\s+/)[1] ?? 'unknown';
+  const autocannonVersion = (
+    JSON.parse(readFileSync(join(repoRoot, 'node_modules/autocannon/package.json'), 'utf8')) as { version: string }
+  ).version;
+  const filesystem =
+    execFileSync('df', ['-T', tmpdir()], { encoding: 'utf8' }).trim().split('\n').at(-1)?.split(/\s+/)[1] ?? 'unknown';
   return [
     `- date: ${new Date().toISOString()}, Spool commit ${commit}`,
     `- CPU: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Linux ${release()}`,
@@ -97,11 +110,20 @@ async function main(): Promise<number> {
     log('starting servers and seeding their threads...');
     const spool = await contender(await launch(startSpool('spool', { logLevel })));
     const baseline = await contender(await launch(startBaseline('baseline')));
-    const spoolFull = await contender(await launch(startSpool('spool-full', { logLevel, args: ['--durability', 'full'] })));
-    const spoolAuth = await contender(await launch(startSpool('spool-auth', { logLevel, env: { SPOOL_API_KEYS: benchKey } })), { authorization: `Bearer ${benchKey}` });
+    const spoolFull = await contender(
+      await launch(startSpool('spool-full', { logLevel, args: ['--durability', 'full'] })),
+    );
+    const spoolAuth = await contender(
+      await launch(startSpool('spool-auth', { logLevel, env: { SPOOL_API_KEYS: benchKey } })),
+      { authorization: `Bearer ${benchKey}` },
+    );
     // The request log's cost: the same Spool with request logs off, on one write and one read.
     const spoolQuiet = await contender(await launch(startSpool('spool-warn', { logLevel: 'warn' })));
-    const spoolBefore = flags.before ? await contender(await launch(startSpool('spool-before', { logLevel, bin: join(flags.before, 'dist/cli/main.js') }))) : undefined;
+    const spoolBefore = flags.before
+      ? await contender(
+          await launch(startSpool('spool-before', { logLevel, bin: join(flags.before, 'dist/cli/main.js') })),
+        )
+      : undefined;
     await checkEquivalence([spool.target, spool.fixture], [baseline.target, baseline.fixture]);
 
     // Spool with --durability full only for create thread, and with a key only for retrieve thread.
@@ -111,7 +133,9 @@ async function main(): Promise<number> {
       ...(spoolBefore ? [spoolBefore] : []),
       ...(scenario.id === 'create-thread' ? [spoolFull] : []),
       ...(scenario.id === 'retrieve-thread' ? [spoolAuth] : []),
-      ...(logLevel !== 'warn' && (scenario.id === 'create-thread' || scenario.id === 'retrieve-thread') ? [spoolQuiet] : []),
+      ...(logLevel !== 'warn' && (scenario.id === 'create-thread' || scenario.id === 'retrieve-thread')
+        ? [spoolQuiet]
+        : []),
     ];
     let largestWal = 0;
     const results = new Results();
@@ -121,7 +145,12 @@ async function main(): Promise<number> {
       for (const connections of warmup ? [throughputConnections] : [throughputConnections, latencyConnections]) {
         for (const scenario of scenarios) {
           for (const { server, target, fixture } of rotated(contendersFor(scenario), round)) {
-            const figures = await measure(server, scenario.plan(target, fixture), connections, warmup ? warmupSeconds : durationSeconds);
+            const figures = await measure(
+              server,
+              scenario.plan(target, fixture),
+              connections,
+              warmup ? warmupSeconds : durationSeconds,
+            );
             if (server === spool.server) largestWal = Math.max(largestWal, walBytes(server));
             const label = `${warmup ? 'warm-up' : `round ${round}/${rounds}`} · ${connections} conns · ${scenario.title} · ${server.name}`;
             log(
@@ -139,7 +168,8 @@ async function main(): Promise<number> {
     const comparison = comparisonTables(input);
     const loadAfter = loadavg();
     const elapsedMicros = (Date.now() - started) * 1000;
-    const stalled = (resource: 'cpu' | 'io') => `${Math.round(((stallMicros(resource) - stallsBefore[resource]) / elapsedMicros) * 100)}%`;
+    const stalled = (resource: 'cpu' | 'io') =>
+      `${Math.round(((stallMicros(resource) - stallsBefore[resource]) / elapsedMicros) * 100)}%`;
     console.log(
       [
         '## Spool vs. bare node:http + SQLite baseline',
@@ -167,7 +197,12 @@ async function main(): Promise<number> {
         '',
         variantTable(results, 'retrieve-thread', ['spool', 'open'], ['spool-auth', 'key']),
         ...(spoolBefore
-          ? ['', `### This commit vs the build in ${flags.before} (spool-before), same run`, '', beforeAfterTable(input, 'spool-before')]
+          ? [
+              '',
+              `### This commit vs the build in ${flags.before} (spool-before), same run`,
+              '',
+              beforeAfterTable(input, 'spool-before'),
+            ]
           : []),
         ...(logLevel === 'warn'
           ? []
@@ -182,7 +217,9 @@ async function main(): Promise<number> {
       ].join('\n'),
     );
     if (failures.length > 0) {
-      log(`\nbench: ${failures.length} run(s) got error answers, so their figures are not valid:\n${failures.join('\n')}`);
+      log(
+        `\nbench: ${failures.length} run(s) got error answers, so their figures are not valid:\n${failures.join('\n')}`,
+      );
       return 1;
     }
     return 0;

@@ -19,10 +19,14 @@ function percentile(values: number[], p: number): number {
 
 async function startSpool(modelUrl: string, dataDir: string): Promise<{ url: string; stop(): void }> {
   // Spool on core 0; this process (the load) stays on core 1 (see `taskset` in package.json).
-  const child = spawn('taskset', ['-c', '0', process.execPath, join(root, 'dist/cli/main.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, SPOOL_LOG_LEVEL: 'warn', SPOOL_MODEL_BASE_URL: modelUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    'taskset',
+    ['-c', '0', process.execPath, join(root, 'dist/cli/main.js'), 'serve', '--port', '0', '--data-dir', dataDir],
+    {
+      env: { ...process.env, SPOOL_LOG_LEVEL: 'warn', SPOOL_MODEL_BASE_URL: modelUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((done, fail) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -38,7 +42,11 @@ async function startSpool(modelUrl: string, dataDir: string): Promise<{ url: str
 /** ms from sending the request to the first streamed token, straight from the model server. */
 async function directFirstToken(model: OpenAI): Promise<number> {
   const started = performance.now();
-  const stream = await model.chat.completions.create({ model: 'fake', messages: [{ role: 'user', content: 'hi' }], stream: true });
+  const stream = await model.chat.completions.create({
+    model: 'fake',
+    messages: [{ role: 'user', content: 'hi' }],
+    stream: true,
+  });
   let first = Number.NaN;
   for await (const chunk of stream) {
     if (Number.isNaN(first) && chunk.choices[0]?.delta?.content) first = performance.now() - started;
@@ -52,7 +60,11 @@ async function spoolFirstDelta(baseURL: string, assistantId: string): Promise<nu
   const response = await fetch(`${baseURL}/threads/runs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'openai-beta': 'assistants=v2' },
-    body: JSON.stringify({ assistant_id: assistantId, stream: true, thread: { messages: [{ role: 'user', content: 'hi' }] } }),
+    body: JSON.stringify({
+      assistant_id: assistantId,
+      stream: true,
+      thread: { messages: [{ role: 'user', content: 'hi' }] },
+    }),
   });
   const reader = response.body?.getReader();
   if (!reader) throw new Error('no body');
@@ -76,7 +88,10 @@ async function sustained(baseURL: string, assistantId: string, concurrency: numb
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
-        const run = await client.beta.threads.createAndRunPoll({ assistant_id: assistantId, thread: { messages: [{ role: 'user', content: 'hi' }] } }, { pollIntervalMs: 5 });
+        const run = await client.beta.threads.createAndRunPoll(
+          { assistant_id: assistantId, thread: { messages: [{ role: 'user', content: 'hi' }] } },
+          { pollIntervalMs: 5 },
+        );
         if (run.status !== 'completed') throw new Error(`run ${run.status}: ${JSON.stringify(run.last_error)}`);
         completed++;
       }
@@ -103,17 +118,24 @@ try {
     directTimes.push(await directFirstToken(direct));
     spoolTimes.push(await spoolFirstDelta(baseURL, assistant.id));
   }
-  const row = (name: string, values: number[]) => `${name.padEnd(44)} ${percentile(values, 50).toFixed(2).padStart(8)} ${percentile(values, 99).toFixed(2).padStart(8)}`;
-  console.log(`\nTime to first token, ms (${samples} runs each, interleaved; Spool pinned to core 0, client on core 1)`);
+  const row = (name: string, values: number[]) =>
+    `${name.padEnd(44)} ${percentile(values, 50).toFixed(2).padStart(8)} ${percentile(values, 99).toFixed(2).padStart(8)}`;
+  console.log(
+    `\nTime to first token, ms (${samples} runs each, interleaved; Spool pinned to core 0, client on core 1)`,
+  );
   console.log(`${''.padEnd(44)} ${'p50'.padStart(8)} ${'p99'.padStart(8)}`);
   console.log(row('fake model called directly (first token)', directTimes));
   console.log(row('through Spool (first thread.message.delta)', spoolTimes));
   const added = spoolTimes.map((value, index) => value - (directTimes[index] ?? 0));
   console.log(row('added by Spool (paired difference)', added));
-  console.log(`added p50 (difference of medians): ${(percentile(spoolTimes, 50) - percentile(directTimes, 50)).toFixed(2)} ms; aim: under 5 ms`);
+  console.log(
+    `added p50 (difference of medians): ${(percentile(spoolTimes, 50) - percentile(directTimes, 50)).toFixed(2)} ms; aim: under 5 ms`,
+  );
 
   for (const concurrency of [1, 8]) {
-    console.log(`runs/s sustained, zero-latency model, ${concurrency} client(s), ${sustainSeconds} s: ${(await sustained(baseURL, assistant.id, concurrency)).toFixed(1)}`);
+    console.log(
+      `runs/s sustained, zero-latency model, ${concurrency} client(s), ${sustainSeconds} s: ${(await sustained(baseURL, assistant.id, concurrency)).toFixed(1)}`,
+    );
   }
 } finally {
   spool.stop();

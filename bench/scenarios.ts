@@ -38,7 +38,10 @@ const seedThreads = 200;
 // One metadata pair, so create and modify also write Spool's metadata index rows.
 const createThreadBody = JSON.stringify({ metadata: { team: 'bench' } });
 const modifyThreadBody = JSON.stringify({ metadata: { team: 'bench', stage: 'modified' } });
-const createMessageBody = JSON.stringify({ role: 'user', content: 'How do I reset my password? I tried the link in the email and it has expired.' });
+const createMessageBody = JSON.stringify({
+  role: 'user',
+  content: 'How do I reset my password? I tried the link in the email and it has expired.',
+});
 
 function post(target: Target): Record<string, string> {
   return { ...target.headers, 'content-type': 'application/json' };
@@ -71,35 +74,63 @@ export const scenarios: Scenario[] = [
       const onResponse = (status: number, body: string) => {
         if (status === 200) fixture.createdIds.push(idOf(body));
       };
-      return { requests: [{ method: 'POST', path: '/v1/threads', headers: post(target), body: createThreadBody, onResponse }] };
+      return {
+        requests: [{ method: 'POST', path: '/v1/threads', headers: post(target), body: createThreadBody, onResponse }],
+      };
     },
   },
   {
     id: 'retrieve-thread',
     title: 'retrieve thread',
     plan(target, fixture) {
-      return { requests: sampleOf(fixture.threadIds).map((id) => ({ method: 'GET', path: `/v1/threads/${id}`, headers: target.headers })) };
+      return {
+        requests: sampleOf(fixture.threadIds).map((id) => ({
+          method: 'GET',
+          path: `/v1/threads/${id}`,
+          headers: target.headers,
+        })),
+      };
     },
   },
   {
     id: 'modify-thread',
     title: 'modify thread',
     plan(target, fixture) {
-      return { requests: sampleOf(fixture.threadIds).map((id) => ({ method: 'POST', path: `/v1/threads/${id}`, headers: post(target), body: modifyThreadBody })) };
+      return {
+        requests: sampleOf(fixture.threadIds).map((id) => ({
+          method: 'POST',
+          path: `/v1/threads/${id}`,
+          headers: post(target),
+          body: modifyThreadBody,
+        })),
+      };
     },
   },
   {
     id: 'create-message',
     title: 'create message',
     plan(target, fixture) {
-      return { requests: [{ method: 'POST', path: `/v1/threads/${fixture.inboxThreadId}/messages`, headers: post(target), body: createMessageBody }] };
+      return {
+        requests: [
+          {
+            method: 'POST',
+            path: `/v1/threads/${fixture.inboxThreadId}/messages`,
+            headers: post(target),
+            body: createMessageBody,
+          },
+        ],
+      };
     },
   },
   {
     id: 'list-messages',
     title: `list messages (limit 20 of ${listThreadMessages})`,
     plan(target, fixture) {
-      return { requests: [{ method: 'GET', path: `/v1/threads/${fixture.listThreadId}/messages?limit=20`, headers: target.headers }] };
+      return {
+        requests: [
+          { method: 'GET', path: `/v1/threads/${fixture.listThreadId}/messages?limit=20`, headers: target.headers },
+        ],
+      };
     },
   },
   {
@@ -108,9 +139,13 @@ export const scenarios: Scenario[] = [
     plan(target, fixture) {
       // Each thread made by the create-thread run just before is deleted once.
       const ids = fixture.createdIds.splice(0);
-      if (ids.length === 0) throw new Error(`delete-thread on ${target.name}: no threads to delete (create-thread must run first)`);
+      if (ids.length === 0)
+        throw new Error(`delete-thread on ${target.name}: no threads to delete (create-thread must run first)`);
       let next = 0;
-      const setupRequest = (request: Request): Request => ({ ...request, path: `/v1/threads/${ids[next++ % ids.length]}` });
+      const setupRequest = (request: Request): Request => ({
+        ...request,
+        path: `/v1/threads/${ids[next++ % ids.length]}`,
+      });
       return { amount: ids.length, requests: [{ method: 'DELETE', headers: target.headers, setupRequest }] };
     },
   },
@@ -122,8 +157,17 @@ export function scenarioById(id: string): Scenario {
   return scenario;
 }
 
-async function send(target: Target, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(target.url + path, { method, headers: body === undefined ? target.headers : post(target), body });
+async function send(
+  target: Target,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; text: string }> {
+  const response = await fetch(target.url + path, {
+    method,
+    headers: body === undefined ? target.headers : post(target),
+    body,
+  });
   return { status: response.status, text: await response.text() };
 }
 
@@ -172,7 +216,11 @@ async function sendOnce(target: Target, plan: Plan): Promise<{ status: number; t
   const [first] = plan.requests;
   if (!first) throw new Error('a plan without requests');
   const request = first.setupRequest ? first.setupRequest({ ...first }, {}) : first;
-  const response = await fetch(target.url + (request.path ?? '/'), { method: request.method ?? 'GET', headers: request.headers, body: request.body });
+  const response = await fetch(target.url + (request.path ?? '/'), {
+    method: request.method ?? 'GET',
+    headers: request.headers,
+    body: request.body,
+  });
   const text = await response.text();
   first.onResponse?.(response.status, text, {});
   return { status: response.status, text };
@@ -191,6 +239,7 @@ export async function checkEquivalence(spool: [Target, Fixture], baseline: [Targ
       answers.push({ name: target.name, shape: shapeOf(JSON.parse(text)), text });
     }
     const [a, b] = answers;
-    if (a && b && a.shape !== b.shape) throw new Error(`${scenario.id}: ${a.name} and ${b.name} answer differently:\n${a.text}\n---\n${b.text}`);
+    if (a && b && a.shape !== b.shape)
+      throw new Error(`${scenario.id}: ${a.name} and ${b.name} answer differently:\n${a.text}\n---\n${b.text}`);
   }
 }

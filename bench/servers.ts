@@ -60,9 +60,20 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
 }
 
-function startChild(name: string, dataDir: string, nodeArgs: string[], env: Record<string, string>): Promise<ServerProcess> {
-  const [command, args] = pinned ? ['taskset', ['-c', serverCore, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  const child: ChildProcess = spawn(command, args as string[], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startChild(
+  name: string,
+  dataDir: string,
+  nodeArgs: string[],
+  env: Record<string, string>,
+): Promise<ServerProcess> {
+  const [command, args] = pinned
+    ? ['taskset', ['-c', serverCore, process.execPath, ...nodeArgs]]
+    : [process.execPath, nodeArgs];
+  const child: ChildProcess = spawn(command, args as string[], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   return new Promise((ready, fail) => {
@@ -122,10 +133,24 @@ export interface SpoolOptions {
  */
 export function startSpool(name: string, options: SpoolOptions = {}): Promise<ServerProcess> {
   const dataDir = makeDataDir(name);
-  return startChild(name, dataDir, [...(options.nodeArgs ?? []), options.bin ?? spoolBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
-    SPOOL_LOG_LEVEL: options.logLevel ?? 'info',
-    ...options.env,
-  });
+  return startChild(
+    name,
+    dataDir,
+    [
+      ...(options.nodeArgs ?? []),
+      options.bin ?? spoolBin,
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...(options.args ?? []),
+    ],
+    {
+      SPOOL_LOG_LEVEL: options.logLevel ?? 'info',
+      ...options.env,
+    },
+  );
 }
 
 /** The baseline, over a database that `spool migrate` created, so its tables and indexes are Spool's. */
@@ -140,6 +165,10 @@ export function walBytes(server: ServerProcess): number {
 
 export function startBaseline(name: string, nodeArgs: string[] = []): Promise<ServerProcess> {
   const dataDir = makeDataDir(name);
-  execFileSync(process.execPath, [spoolBin, 'migrate', '--data-dir', dataDir], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
+  execFileSync(process.execPath, [spoolBin, 'migrate', '--data-dir', dataDir], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: 'ignore',
+  });
   return startChild(name, dataDir, [...nodeArgs, '--import', 'tsx', baselineEntry, '--data-dir', dataDir], {});
 }

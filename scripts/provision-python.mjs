@@ -11,21 +11,37 @@ export const pinnedPythonSdk = '3.22.1';
 export function provisionPythonSdk(repoRoot) {
   const venv = join(repoRoot, '.venv-test');
   const python = join(venv, 'bin', 'python');
-  const version = () => spawnSync(python, ['-c', 'import openai; print(openai.__version__)'], { encoding: 'utf8' }).stdout?.trim();
+  const version = () =>
+    spawnSync(python, ['-c', 'import openai; print(openai.__version__)'], { encoding: 'utf8' }).stdout?.trim();
   if (existsSync(python) && version() === pinnedPythonSdk) return python;
   const system = process.env.PYTHON ?? 'python3';
   console.log(`== provisioning the Python SDK (openai==${pinnedPythonSdk}) in ${venv}`);
   const steps = [
     [system, ['-m', 'venv', venv]],
     // Few retries: a package index that cannot be reached should fail fast, not after minutes.
-    [python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--retries', '1', `openai==${pinnedPythonSdk}`]],
+    [
+      python,
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--retries',
+        '1',
+        `openai==${pinnedPythonSdk}`,
+      ],
+    ],
   ];
   for (const [command, args] of steps) {
     const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     if (result.status !== 0) {
-      throw new Error(`could not provision the Python SDK: '${command} ${args.join(' ')}' failed (${result.error?.message ?? `exit ${result.status}`}). On Debian, 'apt-get install python3-venv' provides the venv module.`);
+      throw new Error(
+        `could not provision the Python SDK: '${command} ${args.join(' ')}' failed (${result.error?.message ?? `exit ${result.status}`}). On Debian, 'apt-get install python3-venv' provides the venv module.`,
+      );
     }
   }
-  if (version() !== pinnedPythonSdk) throw new Error(`after installing, ${python} does not import openai==${pinnedPythonSdk}`);
+  if (version() !== pinnedPythonSdk)
+    throw new Error(`after installing, ${python} does not import openai==${pinnedPythonSdk}`);
   return python;
 }

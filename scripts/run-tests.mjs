@@ -75,7 +75,9 @@ async function dropRunDatabases() {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query('select datname from pg_database where datname like $1', [`spool_test_${runId}_%`]);
+    const { rows } = await client.query('select datname from pg_database where datname like $1', [
+      `spool_test_${runId}_%`,
+    ]);
     for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`);
   } finally {
     await client.end();
@@ -90,7 +92,9 @@ if (sqliteFiles.length > 0) passes.push(runPass('sqlite', sqliteFiles, sqliteEnv
 let postgresMissing = false;
 if (databaseUrl) {
   passes.push(runPass('postgres', files, { ...process.env, SPOOL_TEST_RUN_ID: runId }));
-  await dropRunDatabases().catch((error) => console.error(`could not drop this run's test databases: ${error.message}`));
+  await dropRunDatabases().catch((error) =>
+    console.error(`could not drop this run's test databases: ${error.message}`),
+  );
 } else {
   postgresMissing = true;
 }
@@ -100,17 +104,24 @@ const total = { pass: 0, fail: 0, skipped: 0, cancelled: 0 };
 console.log('');
 for (const { store, status, counts } of passes) {
   for (const key of Object.keys(total)) total[key] += counts[key] ?? 0;
-  console.log(`${store} store: ${counts.pass ?? '?'} passed, ${counts.fail ?? '?'} failed, ${counts.skipped ?? '?'} skipped${status === 0 ? '' : ` (exit ${status})`}`);
+  console.log(
+    `${store} store: ${counts.pass ?? '?'} passed, ${counts.fail ?? '?'} failed, ${counts.skipped ?? '?'} skipped${status === 0 ? '' : ` (exit ${status})`}`,
+  );
 }
 if (postgresMissing) {
   const skippedFiles = files.filter(postgresOnly);
   const banner = '!'.repeat(100);
   console.log(`\n${banner}`);
   console.log('!! THE POSTGRESQL PASS DID NOT RUN: SPOOL_TEST_DATABASE_URL is not set.');
-  console.log(`!! Nothing above was tested on PostgreSQL, and ${skippedFiles.length} PostgreSQL-only file(s) did not run${skippedFiles.length ? `: ${skippedFiles.join(', ')}` : ''}.`);
-  console.log("!! Set it to a role that may create databases, e.g. postgres://spool:spool@127.0.0.1:5432/spool (see .ci/run).");
+  console.log(
+    `!! Nothing above was tested on PostgreSQL, and ${skippedFiles.length} PostgreSQL-only file(s) did not run${skippedFiles.length ? `: ${skippedFiles.join(', ')}` : ''}.`,
+  );
+  console.log(
+    '!! Set it to a role that may create databases, e.g. postgres://spool:spool@127.0.0.1:5432/spool (see .ci/run).',
+  );
   console.log(`${banner}\n`);
 }
-const failed = passes.some((pass) => pass.status !== 0) || (postgresMissing && process.env.SPOOL_TEST_REQUIRE_POSTGRES === '1');
+const failed =
+  passes.some((pass) => pass.status !== 0) || (postgresMissing && process.env.SPOOL_TEST_REQUIRE_POSTGRES === '1');
 console.log(`${total.pass} passed, ${total.fail + total.cancelled} failed, ${total.skipped} skipped`);
 process.exit(failed ? 1 : 0);

@@ -48,8 +48,19 @@ export interface ServeFlags {
 
 type Environment = Record<string, string | undefined>;
 
-function pick(flag: string | undefined, env: Environment, variable: string): { value: string; source: string } | undefined {
-  if (flag !== undefined) return { value: flag, source: `--${variable.replace(/^SPOOL_/, '').toLowerCase().replaceAll('_', '-')}` };
+function pick(
+  flag: string | undefined,
+  env: Environment,
+  variable: string,
+): { value: string; source: string } | undefined {
+  if (flag !== undefined)
+    return {
+      value: flag,
+      source: `--${variable
+        .replace(/^SPOOL_/, '')
+        .toLowerCase()
+        .replaceAll('_', '-')}`,
+    };
   const fromEnv = env[variable];
   if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, source: variable };
   return undefined;
@@ -65,11 +76,21 @@ function parsePort(raw: { value: string; source: string } | undefined): number {
 
 function parsePositiveInteger(raw: { value: string; source: string } | undefined, fallback: number): number {
   if (!raw) return fallback;
-  if (!/^\d{1,9}$/.test(raw.value) || Number(raw.value) === 0) throw new ConfigError(`${raw.source} must be a positive integer, got '${raw.value}'`);
+  if (!/^\d{1,9}$/.test(raw.value) || Number(raw.value) === 0)
+    throw new ConfigError(`${raw.source} must be a positive integer, got '${raw.value}'`);
   return Number(raw.value);
 }
 
-const sizeUnits: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+const sizeUnits: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+};
 
 export function parseByteSize(raw: { value: string; source: string } | undefined, fallback: number): number {
   if (!raw) return fallback;
@@ -81,20 +102,32 @@ export function parseByteSize(raw: { value: string; source: string } | undefined
   return Number(match[1]) * unit;
 }
 
-function parseChoice<T extends string>(raw: { value: string; source: string } | undefined, choices: readonly T[], fallback: T): T {
+function parseChoice<T extends string>(
+  raw: { value: string; source: string } | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
   if (!raw) return fallback;
   const value = raw.value.toLowerCase();
-  if (!(choices as readonly string[]).includes(value)) throw new ConfigError(`${raw.source} must be one of ${choices.join(', ')}, got '${raw.value}'`);
+  if (!(choices as readonly string[]).includes(value))
+    throw new ConfigError(`${raw.source} must be one of ${choices.join(', ')}, got '${raw.value}'`);
   return value as T;
 }
 
 export function parseApiKeys(raw: string | undefined): string[] {
   if (!raw) return [];
-  const keys = raw.split(',').map((key) => key.trim()).filter((key) => key !== '');
+  const keys = raw
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
   for (const key of keys) {
-    if (/\s/.test(key)) throw new ConfigError('SPOOL_API_KEYS must be a comma-separated list of keys without spaces inside a key');
+    if (/\s/.test(key))
+      throw new ConfigError('SPOOL_API_KEYS must be a comma-separated list of keys without spaces inside a key');
     // The key is not echoed: its length is enough to find it.
-    if (key.length < minimumApiKeyLength) throw new ConfigError(`SPOOL_API_KEYS: every key must be at least ${minimumApiKeyLength} characters long, got one of ${key.length}`);
+    if (key.length < minimumApiKeyLength)
+      throw new ConfigError(
+        `SPOOL_API_KEYS: every key must be at least ${minimumApiKeyLength} characters long, got one of ${key.length}`,
+      );
   }
   return [...new Set(keys)];
 }
@@ -102,7 +135,8 @@ export function parseApiKeys(raw: string | undefined): string[] {
 function parseDatabaseUrl(raw: { value: string; source: string } | undefined): string | undefined {
   if (!raw) return undefined;
   // The URL may hold a password: it is never echoed back.
-  if (!/^postgres(ql)?:\/\/./i.test(raw.value.trim())) throw new ConfigError(`${raw.source} must be a postgres:// or postgresql:// URL`);
+  if (!/^postgres(ql)?:\/\/./i.test(raw.value.trim()))
+    throw new ConfigError(`${raw.source} must be a postgres:// or postgresql:// URL`);
   return raw.value.trim();
 }
 
@@ -121,7 +155,8 @@ export function parseDurationMs(raw: { value: string; source: string } | undefin
   if (!raw) return fallback;
   const match = /^(\d+)\s*([a-z]*)$/i.exec(raw.value.trim());
   const unit = match ? durationUnits[(match[2] ?? '').toLowerCase()] : undefined;
-  if (!match || unit === undefined) throw new ConfigError(`${raw.source} must be a duration such as 30000 (ms), 30s or 1m, got '${raw.value}'`);
+  if (!match || unit === undefined)
+    throw new ConfigError(`${raw.source} must be a duration such as 30000 (ms), 30s or 1m, got '${raw.value}'`);
   return Number(match[1]) * unit;
 }
 
@@ -148,7 +183,10 @@ export function resolveServeConfig(flags: ServeFlags, env: Environment): ServeCo
     sqliteWalLimitBytes: parseByteSize(pick(flags.sqliteWalLimit, env, 'SPOOL_SQLITE_WAL_LIMIT'), defaultWalLimitBytes),
     databaseUrl: parseDatabaseUrl(pick(flags.databaseUrl, env, 'SPOOL_DATABASE_URL')),
     databasePoolSize: parsePoolSize(pick(flags.databasePoolSize, env, 'SPOOL_DATABASE_POOL_SIZE')),
-    statementTimeoutMs: parseDurationMs(pick(flags.databaseStatementTimeout, env, 'SPOOL_DATABASE_STATEMENT_TIMEOUT'), 10_000),
+    statementTimeoutMs: parseDurationMs(
+      pick(flags.databaseStatementTimeout, env, 'SPOOL_DATABASE_STATEMENT_TIMEOUT'),
+      10_000,
+    ),
     bodyLimitBytes: parseByteSize(pick(flags.bodyLimit, env, 'SPOOL_BODY_LIMIT'), defaultBodyLimitBytes),
     logLevel: parseChoice(pick(flags.logLevel, env, 'SPOOL_LOG_LEVEL'), logLevels, 'info'),
     model: resolveModelConfig(flags, env),
@@ -178,7 +216,12 @@ export function parseModelMap(raw: string | undefined, source: string): Record<s
     } catch {
       throw new ConfigError(`${source} is not valid JSON`);
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((value) => typeof value !== 'string')) {
+    if (
+      !parsed ||
+      typeof parsed !== 'object' ||
+      Array.isArray(parsed) ||
+      Object.values(parsed).some((value) => typeof value !== 'string')
+    ) {
       throw new ConfigError(`${source} must map model names to model names`);
     }
     for (const [from, to] of Object.entries(parsed)) map[from] = to as string;
@@ -192,21 +235,29 @@ export function parseModelMap(raw: string | undefined, source: string): Record<s
   return map;
 }
 
-export function resolveModelConfig(flags: { modelBaseUrl?: string | undefined; modelApiKey?: string | undefined; modelMap?: string | undefined }, env: Record<string, string | undefined>): ModelConfig | undefined {
+export function resolveModelConfig(
+  flags: { modelBaseUrl?: string | undefined; modelApiKey?: string | undefined; modelMap?: string | undefined },
+  env: Record<string, string | undefined>,
+): ModelConfig | undefined {
   const baseURL = flags.modelBaseUrl ?? env.SPOOL_MODEL_BASE_URL;
   if (!baseURL) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(baseURL);
   } catch {
-    throw new ConfigError(`${flags.modelBaseUrl ? '--model-base-url' : 'SPOOL_MODEL_BASE_URL'} must be a URL such as http://127.0.0.1:11434/v1, got '${baseURL}'`);
+    throw new ConfigError(
+      `${flags.modelBaseUrl ? '--model-base-url' : 'SPOOL_MODEL_BASE_URL'} must be a URL such as http://127.0.0.1:11434/v1, got '${baseURL}'`,
+    );
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`the model base URL must be http or https, got '${baseURL}'`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new ConfigError(`the model base URL must be http or https, got '${baseURL}'`);
   const timeout = env.SPOOL_MODEL_TIMEOUT_MS;
   const idleTimeoutMs = timeout ? Number(timeout) : 60_000;
-  if (!Number.isInteger(idleTimeoutMs) || idleTimeoutMs <= 0) throw new ConfigError(`SPOOL_MODEL_TIMEOUT_MS must be a positive integer, got '${timeout}'`);
+  if (!Number.isInteger(idleTimeoutMs) || idleTimeoutMs <= 0)
+    throw new ConfigError(`SPOOL_MODEL_TIMEOUT_MS must be a positive integer, got '${timeout}'`);
   const imageUrls = env.SPOOL_MODEL_IMAGE_URLS ?? 'public';
-  if (!imageUrlPolicies.includes(imageUrls as ImageUrlPolicy)) throw new ConfigError(`SPOOL_MODEL_IMAGE_URLS must be one of ${imageUrlPolicies.join(', ')}, got '${imageUrls}'`);
+  if (!imageUrlPolicies.includes(imageUrls as ImageUrlPolicy))
+    throw new ConfigError(`SPOOL_MODEL_IMAGE_URLS must be one of ${imageUrlPolicies.join(', ')}, got '${imageUrls}'`);
   return {
     baseURL: baseURL.replace(/\/+$/, ''),
     apiKey: flags.modelApiKey ?? env.SPOOL_MODEL_API_KEY ?? 'spool',

@@ -47,19 +47,35 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
     await store.close();
     throw error;
   }
-  const worker = new RunWorker(store, config.model, { exclusiveStore: store.dialect === 'sqlite', log: logger, runLifetimeSeconds: config.runExpirySeconds });
+  const worker = new RunWorker(store, config.model, {
+    exclusiveStore: store.dialect === 'sqlite',
+    log: logger,
+    runLifetimeSeconds: config.runExpirySeconds,
+  });
   await worker.start();
   const authenticator = new Authenticator(store.apiKeys);
-  const app = buildApp({ store, worker, authenticator, bodyLimitBytes: config.bodyLimitBytes, logger, requestTimeoutMs: config.requestTimeoutMs });
+  const app = buildApp({
+    store,
+    worker,
+    authenticator,
+    bodyLimitBytes: config.bodyLimitBytes,
+    logger,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
 
-  const sweep = setInterval(() => {
-    store.idempotency.deleteStoredResponsesBefore(nowSeconds() - idempotencyWindowSeconds).catch((error: unknown) => app.log.warn({ err: error }, 'idempotency sweep failed'));
-  }, 60 * 60 * 1000);
+  const sweep = setInterval(
+    () => {
+      store.idempotency
+        .deleteStoredResponsesBefore(nowSeconds() - idempotencyWindowSeconds)
+        .catch((error: unknown) => app.log.warn({ err: error }, 'idempotency sweep failed'));
+    },
+    60 * 60 * 1000,
+  );
   sweep.unref();
 
   let closing: Promise<void> | undefined;
@@ -71,7 +87,10 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       // New requests get a 503 from here on; this resolves once every connection has closed.
       const connectionsClosed = app.close();
       // Runs still going when the grace ends are failed, and their streams end with that event.
-      await Promise.all([worker.stop(graceEnds - Date.now(), reserveMs / 2), Promise.race([connectionsClosed, delay(graceEnds - Date.now())])]);
+      await Promise.all([
+        worker.stop(graceEnds - Date.now(), reserveMs / 2),
+        Promise.race([connectionsClosed, delay(graceEnds - Date.now())]),
+      ]);
       // What is left (bodies still arriving, streams to clients that stopped reading) is cut off,
       // after a moment for the streams just ended to reach their clients.
       await Promise.race([connectionsClosed, delay(reserveMs / 4)]);

@@ -22,7 +22,12 @@ export interface ListPage {
 }
 
 function isListPage(value: JsonObject): value is JsonObject & ListPage {
-  return value.object === 'list' && Array.isArray(value.data) && value.data.every((item) => isJsonObject(item)) && typeof value.has_more === 'boolean';
+  return (
+    value.object === 'list' &&
+    Array.isArray(value.data) &&
+    value.data.every((item) => isJsonObject(item)) &&
+    typeof value.has_more === 'boolean'
+  );
 }
 
 function reasonOf(error: unknown): string {
@@ -39,7 +44,12 @@ function snippet(text: string): string {
 function errorFrom(status: number, body: Json | undefined, text: string): ApiCallError {
   const error = isJsonObject(body) && isJsonObject(body.error) ? body.error : undefined;
   if (error && typeof error.message === 'string') {
-    return new ApiCallError(status, error.message, typeof error.type === 'string' ? error.type : null, typeof error.code === 'string' ? error.code : null);
+    return new ApiCallError(
+      status,
+      error.message,
+      typeof error.type === 'string' ? error.type : null,
+      typeof error.code === 'string' ? error.code : null,
+    );
   }
   return new ApiCallError(status, `unexpected response: ${snippet(text)}`);
 }
@@ -88,10 +98,14 @@ class FrameReader {
 /** A frame as an event; an `error` event is the error it carries. */
 function eventOf(frame: Frame, status: number): StreamEvent {
   const data = frame.data === '[DONE]' ? '[DONE]' : parseJson(frame.data);
-  if (data === undefined) throw new ApiCallError(status, `the event stream sent data that is not JSON: ${snippet(frame.data)}`);
+  if (data === undefined)
+    throw new ApiCallError(status, `the event stream sent data that is not JSON: ${snippet(frame.data)}`);
   if (frame.event === 'error') {
     const error = isJsonObject(data) && isJsonObject(data.error) ? data.error : data;
-    const message = isJsonObject(error) && typeof error.message === 'string' ? error.message : `the event stream sent an error: ${snippet(frame.data)}`;
+    const message =
+      isJsonObject(error) && typeof error.message === 'string'
+        ? error.message
+        : `the event stream sent an error: ${snippet(frame.data)}`;
     const field = (name: string) => (isJsonObject(error) && typeof error[name] === 'string' ? error[name] : null);
     throw new ApiCallError(status, message, field('type'), field('code'));
   }
@@ -105,17 +119,29 @@ export class ApiClient {
     private readonly apiKey: string | undefined,
   ) {}
 
-  async request(method: 'GET' | 'POST' | 'DELETE', path: string, options: { query?: Query; body?: JsonObject } = {}): Promise<JsonObject> {
+  async request(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options: { query?: Query; body?: JsonObject } = {},
+  ): Promise<JsonObject> {
     return (await this.exchange(method, path, options)).body;
   }
 
   /** A request whose answer's headers matter too (`openai-poll-after-ms`). */
-  async exchange(method: 'GET' | 'POST' | 'DELETE', path: string, options: { query?: Query; body?: JsonObject } = {}): Promise<{ body: JsonObject; headers: Headers }> {
+  async exchange(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options: { query?: Query; body?: JsonObject } = {},
+  ): Promise<{ body: JsonObject; headers: Headers }> {
     const url = this.url(path, options.query);
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, { method, headers: this.headers('application/json', options.body !== undefined), ...(options.body ? { body: JSON.stringify(options.body) } : {}) });
+      response = await fetch(url, {
+        method,
+        headers: this.headers('application/json', options.body !== undefined),
+        ...(options.body ? { body: JSON.stringify(options.body) } : {}),
+      });
       text = await response.text();
     } catch (error) {
       throw new NetworkError(url.href, reasonOf(error));
@@ -134,7 +160,11 @@ export class ApiClient {
     const url = this.url(path);
     let response: Response;
     try {
-      response = await fetch(url, { method: 'POST', headers: this.headers('text/event-stream', true), body: JSON.stringify(body) });
+      response = await fetch(url, {
+        method: 'POST',
+        headers: this.headers('text/event-stream', true),
+        body: JSON.stringify(body),
+      });
     } catch (error) {
       throw new NetworkError(url.href, reasonOf(error));
     }
@@ -143,7 +173,10 @@ export class ApiClient {
       throw errorFrom(response.status, parseJson(text), text);
     }
     if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
-      throw new ApiCallError(response.status, `expected an event stream, got: ${snippet(await response.text().catch(() => ''))}`);
+      throw new ApiCallError(
+        response.status,
+        `expected an event stream, got: ${snippet(await response.text().catch(() => ''))}`,
+      );
     }
     const frames = new FrameReader();
     try {
@@ -168,7 +201,11 @@ export class ApiClient {
   }
 
   private headers(accept: string, withBody: boolean): Record<string, string> {
-    const headers: Record<string, string> = { accept, 'openai-beta': 'assistants=v2', 'user-agent': `spool-cli/${spoolVersion}` };
+    const headers: Record<string, string> = {
+      accept,
+      'openai-beta': 'assistants=v2',
+      'user-agent': `spool-cli/${spoolVersion}`,
+    };
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     if (withBody) headers['content-type'] = 'application/json';
     return headers;

@@ -3,7 +3,17 @@
 import { Command } from 'commander';
 import { assistantPath } from './api-paths.js';
 import { withSampling, withToolResources, withTools } from './body-flags.js';
-import { type ClientFlags, clientFor, type ListFlags, listQuery, objectRequestCommand, resolveIds, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
+import {
+  type ClientFlags,
+  clientFor,
+  type ListFlags,
+  listQuery,
+  objectRequestCommand,
+  resolveIds,
+  withClientOptions,
+  withIdOptions,
+  withListOptions,
+} from './client-options.js';
 import { objectValue, textValue } from './flag-values.js';
 import { RequestBody } from './request-body.js';
 
@@ -12,13 +22,28 @@ const assistantIdOption = { flag: 'assistant-id', description: 'the assistant (a
 /** The fields create and update share; every one is sent only when given. */
 function assistantBody(command: Command): RequestBody {
   const body = new RequestBody(command)
-    .field('--model <model>', 'model', 'the model it runs on (required to create), e.g. gpt-4o or llama3.1:8b', (raw) => raw)
+    .field(
+      '--model <model>',
+      'model',
+      'the model it runs on (required to create), e.g. gpt-4o or llama3.1:8b',
+      (raw) => raw,
+    )
     .field('--name <name>', 'name', 'its name, up to 256 characters', (raw) => raw)
     .field('--description <text>', 'description', 'what it is for, up to 512 characters', (raw) => raw)
     .field('--instructions <text>', 'instructions', 'its system instructions (@file reads them from a file)', textValue)
-    .field('--reasoning-effort <effort>', 'reasoning_effort', 'for reasoning models: none, minimal, low, medium, high, xhigh or max', (raw) => raw);
+    .field(
+      '--reasoning-effort <effort>',
+      'reasoning_effort',
+      'for reasoning models: none, minimal, low, medium, high, xhigh or max',
+      (raw) => raw,
+    );
   withSampling(withTools(body));
-  return withToolResources(body).field('--metadata <yaml>', 'metadata', "metadata as a YAML or JSON object, e.g. '{team: support}'", objectValue);
+  return withToolResources(body).field(
+    '--metadata <yaml>',
+    'metadata',
+    "metadata as a YAML or JSON object, e.g. '{team: support}'",
+    objectValue,
+  );
 }
 
 function createCommand(): Command {
@@ -44,7 +69,10 @@ Examples:
 }
 
 function updateCommand(): Command {
-  const command = withIdOptions(new Command('update').description('Change an assistant: each field given replaces the stored one.'), [assistantIdOption]);
+  const command = withIdOptions(
+    new Command('update').description('Change an assistant: each field given replaces the stored one.'),
+    [assistantIdOption],
+  );
   const body = assistantBody(command);
   return withClientOptions(command).action(async function (this: Command) {
     const [id = ''] = resolveIds(this, ['assistant-id']);
@@ -54,11 +82,13 @@ function updateCommand(): Command {
 }
 
 function listCommand(): Command {
-  return withClientOptions(withListOptions(new Command('list').description('List assistants, newest first.'))).action(async function (this: Command) {
-    const flags = this.opts<ClientFlags & ListFlags>();
-    const { client, print } = clientFor(this);
-    await print.list(client.pages('/assistants', listQuery(flags), flags.all === true));
-  });
+  return withClientOptions(withListOptions(new Command('list').description('List assistants, newest first.'))).action(
+    async function (this: Command) {
+      const flags = this.opts<ClientFlags & ListFlags>();
+      const { client, print } = clientFor(this);
+      await print.list(client.pages('/assistants', listQuery(flags), flags.all === true));
+    },
+  );
 }
 
 export function assistantsCommand(): Command {

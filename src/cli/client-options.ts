@@ -15,10 +15,22 @@ export interface ClientFlags {
 
 export function withClientOptions(command: Command): Command {
   return command
-    .addOption(new Option('--base-url <url>', `the API's base URL; a bare server address means its /v1 (env SPOOL_BASE_URL or OPENAI_BASE_URL, default ${defaultBaseUrl})`).helpGroup('Connection:'))
-    .addOption(new Option('--api-key <key>', 'the API key to send (env SPOOL_API_KEY or OPENAI_API_KEY)').helpGroup('Connection:'))
     .addOption(
-      new Option('--format <format>', "json: the object, indented on a terminal, on one line when piped; jsonl: one object (or list item) per line")
+      new Option(
+        '--base-url <url>',
+        `the API's base URL; a bare server address means its /v1 (env SPOOL_BASE_URL or OPENAI_BASE_URL, default ${defaultBaseUrl})`,
+      ).helpGroup('Connection:'),
+    )
+    .addOption(
+      new Option('--api-key <key>', 'the API key to send (env SPOOL_API_KEY or OPENAI_API_KEY)').helpGroup(
+        'Connection:',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'json: the object, indented on a terminal, on one line when piped; jsonl: one object (or list item) per line',
+      )
         .choices(outputFormats)
         .default('json')
         .helpGroup('Output:'),
@@ -41,7 +53,10 @@ export function withGlobalClientOptions(program: Command): Command {
 }
 
 /** The client and printer a client command's options resolve to. */
-export function clientFor(command: Command, env: NodeJS.ProcessEnv = process.env): { client: ApiClient; print: Printer } {
+export function clientFor(
+  command: Command,
+  env: NodeJS.ProcessEnv = process.env,
+): { client: ApiClient; print: Printer } {
   const flags: ClientFlags = { ...command.optsWithGlobals<ClientFlags>(), ...command.opts<ClientFlags>() };
   const baseUrl = firstSet(flags.baseUrl, env.SPOOL_BASE_URL, env.OPENAI_BASE_URL) ?? defaultBaseUrl;
   let parsed: URL;
@@ -78,9 +93,20 @@ export const runIdOption: IdOption = { flag: 'run-id', description: 'the run (ru
 export const metadataHelp = "metadata as a YAML or JSON object, e.g. '{team: support}'; null clears it";
 
 /** A command that sends one bodyless request to the object its IDs name, and prints the answer. */
-export function objectRequestCommand(name: string, description: string, method: 'GET' | 'DELETE', ids: IdOption[], path: (...ids: string[]) => string): Command {
-  return withClientOptions(withIdOptions(new Command(name).description(description), ids)).action(async function (this: Command) {
-    const values = resolveIds(this, ids.map((id) => id.flag));
+export function objectRequestCommand(
+  name: string,
+  description: string,
+  method: 'GET' | 'DELETE',
+  ids: IdOption[],
+  path: (...ids: string[]) => string,
+): Command {
+  return withClientOptions(withIdOptions(new Command(name).description(description), ids)).action(async function (
+    this: Command,
+  ) {
+    const values = resolveIds(
+      this,
+      ids.map((id) => id.flag),
+    );
     const { client, print } = clientFor(this);
     print.object(await client.request(method, path(...values)));
   });
@@ -89,11 +115,14 @@ export function objectRequestCommand(name: string, description: string, method: 
 /** The IDs of a command, from their flags or else from the positional arguments, in order. */
 export function resolveIds(command: Command, flags: string[]): string[] {
   const options = command.opts<Record<string, string | undefined>>();
-  const positionals = (command.processedArgs as Array<string | undefined>).filter((value): value is string => value !== undefined);
+  const positionals = (command.processedArgs as Array<string | undefined>).filter(
+    (value): value is string => value !== undefined,
+  );
   return flags.map((flag) => {
     const key = flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
     const value = options[key] ?? positionals.shift();
-    if (value === undefined || value === '') throw new UsageError(`missing --${flag} (give it as a flag or as an argument)`);
+    if (value === undefined || value === '')
+      throw new UsageError(`missing --${flag} (give it as a flag or as an argument)`);
     return value;
   });
 }
@@ -109,11 +138,25 @@ export interface ListFlags {
 /** The pagination options of every list command; the server checks their values. */
 export function withListOptions(command: Command): Command {
   return command
-    .addOption(new Option('--limit <n>', 'how many objects per page, 1 to 100 (server default 20)').helpGroup('Pagination:'))
-    .addOption(new Option('--order <order>', 'by creation time (server default desc)').choices(['asc', 'desc']).helpGroup('Pagination:'))
-    .addOption(new Option('--after <id>', 'start after this object (the last_id of the previous page)').helpGroup('Pagination:'))
-    .addOption(new Option('--before <id>', 'end before this object (the first_id of the next page)').helpGroup('Pagination:'))
-    .addOption(new Option('--all', 'follow has_more through every page from there on').conflicts('before').helpGroup('Pagination:'));
+    .addOption(
+      new Option('--limit <n>', 'how many objects per page, 1 to 100 (server default 20)').helpGroup('Pagination:'),
+    )
+    .addOption(
+      new Option('--order <order>', 'by creation time (server default desc)')
+        .choices(['asc', 'desc'])
+        .helpGroup('Pagination:'),
+    )
+    .addOption(
+      new Option('--after <id>', 'start after this object (the last_id of the previous page)').helpGroup('Pagination:'),
+    )
+    .addOption(
+      new Option('--before <id>', 'end before this object (the first_id of the next page)').helpGroup('Pagination:'),
+    )
+    .addOption(
+      new Option('--all', 'follow has_more through every page from there on')
+        .conflicts('before')
+        .helpGroup('Pagination:'),
+    );
 }
 
 export function listQuery(flags: ListFlags): Array<[string, string]> {

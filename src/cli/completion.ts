@@ -26,12 +26,21 @@ function nodesOf(command: Command, path = ''): CommandNode[] {
   const visibleOptions = command.options.filter((option) => !option.hidden);
   const valued = new Map<string, readonly string[]>();
   for (const option of command.options) {
-    if (option.required || option.optional) for (const name of optionNames(option)) valued.set(name, option.argChoices ?? []);
+    if (option.required || option.optional)
+      for (const name of optionNames(option)) valued.set(name, option.argChoices ?? []);
   }
-  const options = visibleOptions.flatMap((option) => optionNames(option).map((name) => ({ name, description: option.description })));
+  const options = visibleOptions.flatMap((option) =>
+    optionNames(option).map((name) => ({ name, description: option.description })),
+  );
   options.push({ name: '--help', description: 'show help' });
   const commands = command.commands.map((sub) => ({ name: sub.name(), description: sub.description() }));
-  const node: CommandNode = { path, commands, options, valued, argumentChoices: command.registeredArguments[0]?.argChoices ?? [] };
+  const node: CommandNode = {
+    path,
+    commands,
+    options,
+    valued,
+    argumentChoices: command.registeredArguments[0]?.argChoices ?? [],
+  };
   return [node, ...command.commands.flatMap((sub) => nodesOf(sub, path === '' ? sub.name() : `${path} ${sub.name()}`))];
 }
 
@@ -45,7 +54,10 @@ function dataBranches(nodes: CommandNode[], line: (candidate: Candidate) => stri
   const branches: string[] = [];
   for (const node of nodes) {
     const words = (kind: string, candidates: Candidate[]) => {
-      if (candidates.length > 0) branches.push(`    ${quote(`${node.path}|${kind}`)}) printf '%s\\n' ${candidates.map((candidate) => quote(line(candidate))).join(' ')} ;;`);
+      if (candidates.length > 0)
+        branches.push(
+          `    ${quote(`${node.path}|${kind}`)}) printf '%s\\n' ${candidates.map((candidate) => quote(line(candidate))).join(' ')} ;;`,
+        );
     };
     words('commands', node.commands);
     words('options', node.options);

@@ -9,16 +9,70 @@ import { RequestBody } from './request-body.js';
 import { type RunOutputFlags, startRun, withRunOutputOptions } from './run-output.js';
 
 export function createAndRunCommand(): Command {
-  const command = new Command('create-and-run').description('Create a thread and run an assistant over it; --stream prints the answer as it is written.');
+  const command = new Command('create-and-run').description(
+    'Create a thread and run an assistant over it; --stream prints the answer as it is written.',
+  );
   const body = withAssistantId(new RequestBody(command))
-    .field('--thread <yaml>', 'thread', "the thread to create, e.g. '{messages: [{role: user, content: Hi}], metadata: {team: support}}'", objectValue)
-    .inner('--thread.messages <yaml>', 'thread', 'messages', 'object', 'just thread.messages, a YAML or JSON list of messages', yamlValue)
-    .inner('--thread.metadata <yaml>', 'thread', 'metadata', 'object', "just thread.metadata, e.g. '{team: support}'", objectValue)
-    .inner('--thread.tool-resources <yaml>', 'thread', 'tool_resources', 'object', 'just thread.tool_resources', objectValue)
-    .item('--message <yaml>', 'thread.messages', "a message of the new thread, e.g. '{role: user, content: Hello}'; repeat for more", objectValue)
-    .inner('--message.role <role>', 'thread.messages', 'role', 'list', 'the role (user or assistant) of the last --message, or of a new one', (raw) => raw)
-    .inner('--message.content <content>', 'thread.messages', 'content', 'list', 'its content: text, @file, or a YAML list of parts', contentValue)
-    .inner('--message.attachments <yaml>', 'thread.messages', 'attachments', 'list', "its attachments, e.g. '[{file_id: file-abc, tools: [{type: file_search}]}]'", yamlValue)
+    .field(
+      '--thread <yaml>',
+      'thread',
+      "the thread to create, e.g. '{messages: [{role: user, content: Hi}], metadata: {team: support}}'",
+      objectValue,
+    )
+    .inner(
+      '--thread.messages <yaml>',
+      'thread',
+      'messages',
+      'object',
+      'just thread.messages, a YAML or JSON list of messages',
+      yamlValue,
+    )
+    .inner(
+      '--thread.metadata <yaml>',
+      'thread',
+      'metadata',
+      'object',
+      "just thread.metadata, e.g. '{team: support}'",
+      objectValue,
+    )
+    .inner(
+      '--thread.tool-resources <yaml>',
+      'thread',
+      'tool_resources',
+      'object',
+      'just thread.tool_resources',
+      objectValue,
+    )
+    .item(
+      '--message <yaml>',
+      'thread.messages',
+      "a message of the new thread, e.g. '{role: user, content: Hello}'; repeat for more",
+      objectValue,
+    )
+    .inner(
+      '--message.role <role>',
+      'thread.messages',
+      'role',
+      'list',
+      'the role (user or assistant) of the last --message, or of a new one',
+      (raw) => raw,
+    )
+    .inner(
+      '--message.content <content>',
+      'thread.messages',
+      'content',
+      'list',
+      'its content: text, @file, or a YAML list of parts',
+      contentValue,
+    )
+    .inner(
+      '--message.attachments <yaml>',
+      'thread.messages',
+      'attachments',
+      'list',
+      "its attachments, e.g. '[{file_id: file-abc, tools: [{type: file_search}]}]'",
+      yamlValue,
+    )
     .inner('--message.metadata <yaml>', 'thread.messages', 'metadata', 'list', 'its metadata', objectValue);
   withToolResources(withRunOverrides(body));
   return withRunOutputOptions(withClientOptions(command))

@@ -21,7 +21,9 @@ function readReference(reference: string): string {
     return data ? bytes.toString('base64') : bytes.toString('utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new InvalidArgumentError(`Cannot read '${path}' (${reason}); write '\\@' for a value that starts with a literal '@'.`);
+    throw new InvalidArgumentError(
+      `Cannot read '${path}' (${reason}); write '\\@' for a value that starts with a literal '@'.`,
+    );
   }
 }
 
@@ -36,7 +38,8 @@ export function textValue(raw: string): string {
 export function expandReferences(value: Json): Json {
   if (typeof value === 'string') return textValue(value);
   if (Array.isArray(value)) return value.map(expandReferences);
-  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, expandReferences(item)]));
+  if (isJsonObject(value))
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, expandReferences(item)]));
   return value;
 }
 
@@ -53,14 +56,18 @@ export function parseYaml(text: string, what: string): Json {
 /** Any YAML value; `@path` reads the whole value from a file. */
 export function yamlValue(raw: string): Json {
   const fromFile = raw.startsWith('@') && raw.length > 1;
-  return expandReferences(parseYaml(fromFile ? readReference(raw) : raw, fromFile ? `The file '${raw.slice(1)}'` : 'The value'));
+  return expandReferences(
+    parseYaml(fromFile ? readReference(raw) : raw, fromFile ? `The file '${raw.slice(1)}'` : 'The value'),
+  );
 }
 
 /** An object (or null, which clears it) given as YAML or JSON, inline or from `@path`. */
 export function objectValue(raw: string): JsonObject | null {
   const value = yamlValue(raw);
   if (value !== null && !isJsonObject(value)) {
-    throw new InvalidArgumentError(`Expected an object such as '{key: value}', got ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}.`);
+    throw new InvalidArgumentError(
+      `Expected an object such as '{key: value}', got ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}.`,
+    );
   }
   return value;
 }
@@ -86,7 +93,8 @@ export function contentValue(raw: string): Json {
 /** A number such as 0.7, as OpenAI's CLI takes `--temperature`. */
 export function numberValue(raw: string): number {
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(`Expected a number such as 0.7, got '${raw}'.`);
+  if (raw.trim() === '' || !Number.isFinite(value))
+    throw new InvalidArgumentError(`Expected a number such as 0.7, got '${raw}'.`);
   return value;
 }
 

@@ -31,18 +31,42 @@ program
   .option('--host <host>', 'address to listen on (env SPOOL_HOST, default 127.0.0.1)')
   .option('--port <port>', 'port to listen on, 0 for any free port (env SPOOL_PORT, default 8080)')
   .option('--data-dir <dir>', 'where the SQLite file lives (env SPOOL_DATA_DIR, default ./data)')
-  .option('--durability <level>', "'normal' survives a process crash, 'full' a power loss (env SPOOL_DURABILITY, default normal)")
-  .option('--sqlite-wal-limit <size>', 'SQLite write-ahead log size past which the background checkpointer empties it, e.g. 64mb (env SPOOL_SQLITE_WAL_LIMIT, default 64mb)')
+  .option(
+    '--durability <level>',
+    "'normal' survives a process crash, 'full' a power loss (env SPOOL_DURABILITY, default normal)",
+  )
+  .option(
+    '--sqlite-wal-limit <size>',
+    'SQLite write-ahead log size past which the background checkpointer empties it, e.g. 64mb (env SPOOL_SQLITE_WAL_LIMIT, default 64mb)',
+  )
   .option('--database-url <url>', 'use PostgreSQL at this postgres:// URL instead of SQLite (env SPOOL_DATABASE_URL)')
-  .option('--database-pool-size <n>', 'PostgreSQL connections this process keeps at most (env SPOOL_DATABASE_POOL_SIZE, default 10)')
-  .option('--database-statement-timeout <duration>', 'longest a PostgreSQL statement may run, e.g. 10s (env SPOOL_DATABASE_STATEMENT_TIMEOUT, default 10s)')
+  .option(
+    '--database-pool-size <n>',
+    'PostgreSQL connections this process keeps at most (env SPOOL_DATABASE_POOL_SIZE, default 10)',
+  )
+  .option(
+    '--database-statement-timeout <duration>',
+    'longest a PostgreSQL statement may run, e.g. 10s (env SPOOL_DATABASE_STATEMENT_TIMEOUT, default 10s)',
+  )
   .option('--body-limit <size>', 'largest request body, e.g. 8mb (env SPOOL_BODY_LIMIT, default 8mb)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env SPOOL_LOG_LEVEL, default info)')
-  .option('--model-base-url <url>', 'OpenAI-compatible Chat Completions server that runs use, e.g. http://127.0.0.1:11434/v1 (env SPOOL_MODEL_BASE_URL)')
+  .option(
+    '--model-base-url <url>',
+    'OpenAI-compatible Chat Completions server that runs use, e.g. http://127.0.0.1:11434/v1 (env SPOOL_MODEL_BASE_URL)',
+  )
   .option('--model-api-key <key>', 'API key for the model server (env SPOOL_MODEL_API_KEY)')
-  .option('--model-map <map>', "assistant model -> server model, e.g. 'gpt-4o=llama3.1:8b,*=qwen2.5' (env SPOOL_MODEL_MAP)")
-  .option('--request-timeout <duration>', 'longest a request (headers and body) may take to arrive, e.g. 30s (env SPOOL_REQUEST_TIMEOUT, default 30s)')
-  .option('--drain-timeout <duration>', 'longest a shutdown may take, streams and logs included, e.g. 10s (env SPOOL_DRAIN_TIMEOUT, default 10s)')
+  .option(
+    '--model-map <map>',
+    "assistant model -> server model, e.g. 'gpt-4o=llama3.1:8b,*=qwen2.5' (env SPOOL_MODEL_MAP)",
+  )
+  .option(
+    '--request-timeout <duration>',
+    'longest a request (headers and body) may take to arrive, e.g. 30s (env SPOOL_REQUEST_TIMEOUT, default 30s)',
+  )
+  .option(
+    '--drain-timeout <duration>',
+    'longest a shutdown may take, streams and logs included, e.g. 10s (env SPOOL_DRAIN_TIMEOUT, default 10s)',
+  )
   .action(async (flags: ServeFlags) => {
     // Loaded here so that the client commands start without loading the server and its database.
     const { exitOnSignals, startServer } = await import('../server.js');

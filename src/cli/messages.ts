@@ -2,7 +2,19 @@
 // the flags of OpenAI's `openai beta:threads:messages` CLI.
 import { Command, Option } from 'commander';
 import { messagePath, messagesPath } from './api-paths.js';
-import { type ClientFlags, clientFor, type ListFlags, listQuery, metadataHelp, objectRequestCommand, resolveIds, threadIdOption, withClientOptions, withIdOptions, withListOptions } from './client-options.js';
+import {
+  type ClientFlags,
+  clientFor,
+  type ListFlags,
+  listQuery,
+  metadataHelp,
+  objectRequestCommand,
+  resolveIds,
+  threadIdOption,
+  withClientOptions,
+  withIdOptions,
+  withListOptions,
+} from './client-options.js';
 import { contentValue, objectValue, yamlValue } from './flag-values.js';
 import { RequestBody } from './request-body.js';
 
@@ -12,10 +24,34 @@ function createCommand(): Command {
   const command = withIdOptions(new Command('create').description('Add a message to a thread.'), [threadIdOption]);
   const body = new RequestBody(command)
     .field('--role <role>', 'role', 'user or assistant', (raw) => raw)
-    .field('--content <content>', 'content', 'text, @file for a text file, or a YAML or JSON list of parts', contentValue)
-    .item('--attachment <yaml>', 'attachments', "a file and its tools, e.g. '{file_id: file-abc, tools: [{type: file_search}]}'; repeat, or give a list", yamlValue)
-    .inner('--attachment.file-id <id>', 'attachments', 'file_id', 'list', 'the file of the last --attachment, or of a new one', (raw) => raw)
-    .inner('--attachment.tools <yaml>', 'attachments', 'tools', 'list', "its tools, e.g. '[{type: code_interpreter}]'", yamlValue)
+    .field(
+      '--content <content>',
+      'content',
+      'text, @file for a text file, or a YAML or JSON list of parts',
+      contentValue,
+    )
+    .item(
+      '--attachment <yaml>',
+      'attachments',
+      "a file and its tools, e.g. '{file_id: file-abc, tools: [{type: file_search}]}'; repeat, or give a list",
+      yamlValue,
+    )
+    .inner(
+      '--attachment.file-id <id>',
+      'attachments',
+      'file_id',
+      'list',
+      'the file of the last --attachment, or of a new one',
+      (raw) => raw,
+    )
+    .inner(
+      '--attachment.tools <yaml>',
+      'attachments',
+      'tools',
+      'list',
+      "its tools, e.g. '[{type: code_interpreter}]'",
+      yamlValue,
+    )
     .field('--metadata <yaml>', 'metadata', metadataHelp, objectValue);
   return withClientOptions(command)
     .addHelpText(
@@ -35,9 +71,10 @@ Examples:
 }
 
 function listCommand(): Command {
-  const command = withIdOptions(new Command('list').description("List a thread's messages, newest first unless --order asc."), [threadIdOption]).addOption(
-    new Option('--run-id <id>', 'only the messages this run made').helpGroup('Filters:'),
-  );
+  const command = withIdOptions(
+    new Command('list').description("List a thread's messages, newest first unless --order asc."),
+    [threadIdOption],
+  ).addOption(new Option('--run-id <id>', 'only the messages this run made').helpGroup('Filters:'));
   return withClientOptions(withListOptions(command)).action(async function (this: Command) {
     const [threadId = ''] = resolveIds(this, ['thread-id']);
     const flags = this.opts<ClientFlags & ListFlags & { runId?: string }>();
@@ -49,7 +86,10 @@ function listCommand(): Command {
 }
 
 function updateCommand(): Command {
-  const command = withIdOptions(new Command('update').description("Change a message's metadata (replaced whole)."), [threadIdOption, messageIdOption]);
+  const command = withIdOptions(new Command('update').description("Change a message's metadata (replaced whole)."), [
+    threadIdOption,
+    messageIdOption,
+  ]);
   const body = new RequestBody(command).field('--metadata <yaml>', 'metadata', metadataHelp, objectValue);
   return withClientOptions(command).action(async function (this: Command) {
     const [threadId = '', messageId = ''] = resolveIds(this, ['thread-id', 'message-id']);
@@ -63,7 +103,11 @@ export function messagesCommand(): Command {
     .description("Create, list, retrieve, update and delete a thread's messages.")
     .addCommand(createCommand())
     .addCommand(listCommand())
-    .addCommand(objectRequestCommand('retrieve', 'Show a message.', 'GET', [threadIdOption, messageIdOption], messagePath))
+    .addCommand(
+      objectRequestCommand('retrieve', 'Show a message.', 'GET', [threadIdOption, messageIdOption], messagePath),
+    )
     .addCommand(updateCommand())
-    .addCommand(objectRequestCommand('delete', 'Delete a message.', 'DELETE', [threadIdOption, messageIdOption], messagePath));
+    .addCommand(
+      objectRequestCommand('delete', 'Delete a message.', 'DELETE', [threadIdOption, messageIdOption], messagePath),
+    );
 }

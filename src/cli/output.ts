@@ -43,5 +43,11 @@ export async function* onePage(data: ListPage['data']): AsyncGenerator<ListPage>
 export function mergePages(pages: ListPage[]): ListPage {
   const data = pages.flatMap((page) => page.data);
   const last = pages.at(-1);
-  return { object: 'list', data, first_id: pages[0]?.first_id ?? null, last_id: last?.last_id ?? null, has_more: last?.has_more ?? false };
+  return {
+    object: 'list',
+    data,
+    first_id: pages[0]?.first_id ?? null,
+    last_id: last?.last_id ?? null,
+    has_more: last?.has_more ?? false,
+  };
 }

@@ -49,7 +49,14 @@ export class RequestBody {
    * `--outer.inner <value>`: sets `field` on the object `key`, or, when `key` is a list, on its
    * last item unless that item has the field already, in which case a new item starts.
    */
-  inner(flags: string, key: string, field: string, shape: 'list' | 'object', description: string, parse: (raw: string) => Json): this {
+  inner(
+    flags: string,
+    key: string,
+    field: string,
+    shape: 'list' | 'object',
+    description: string,
+    parse: (raw: string) => Json,
+  ): this {
     return this.option(flags, description, parse, (body, value) => {
       const [holder, name] = slot(body, key);
       const current = holder[name];
@@ -73,7 +80,12 @@ export class RequestBody {
     return { ...(readPipedBody() ?? {}), ...flagged };
   }
 
-  private option(flags: string, description: string, parse: (raw: string) => Json, apply: (body: JsonObject, value: Json) => void): this {
+  private option(
+    flags: string,
+    description: string,
+    parse: (raw: string) => Json,
+    apply: (body: JsonObject, value: Json) => void,
+  ): this {
     const option = new Option(flags, description).helpGroup('Request body:').argParser((raw: string) => {
       const value = parse(raw);
       this.steps.push((body) => apply(body, value));

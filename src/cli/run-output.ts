@@ -21,12 +21,27 @@ const defaultPollMs = 1000;
 
 export function withRunOutputOptions(command: Command): Command {
   return command
-    .addOption(new Option('--stream', "print the assistant's text as it is written; with --format jsonl, every event as {event, data}").helpGroup('Run:'))
-    .addOption(new Option('--wait', 'poll until the run completes, fails or needs tool outputs, then print it').conflicts('stream').helpGroup('Run:'));
+    .addOption(
+      new Option(
+        '--stream',
+        "print the assistant's text as it is written; with --format jsonl, every event as {event, data}",
+      ).helpGroup('Run:'),
+    )
+    .addOption(
+      new Option('--wait', 'poll until the run completes, fails or needs tool outputs, then print it')
+        .conflicts('stream')
+        .helpGroup('Run:'),
+    );
 }
 
 /** POSTs `body` to `path`, which starts or resumes a run, and shows the run as the flags ask. */
-export async function startRun(client: ApiClient, print: Printer, path: string, body: JsonObject, flags: RunOutputFlags): Promise<void> {
+export async function startRun(
+  client: ApiClient,
+  print: Printer,
+  path: string,
+  body: JsonObject,
+  flags: RunOutputFlags,
+): Promise<void> {
   if (flags.stream || body.stream === true) {
     reportEnding(await streamRun(client, print, path, { ...body, stream: true }));
     return;
@@ -80,7 +95,9 @@ async function streamRun(client: ApiClient, print: Printer, path: string, body: 
 function deltaTexts(data: Json): string[] {
   const delta = isJsonObject(data) && isJsonObject(data.delta) ? data.delta : undefined;
   const parts = Array.isArray(delta?.content) ? delta.content : [];
-  return parts.flatMap((part) => (isJsonObject(part) && isJsonObject(part.text) && typeof part.text.value === 'string' ? [part.text.value] : []));
+  return parts.flatMap((part) =>
+    isJsonObject(part) && isJsonObject(part.text) && typeof part.text.value === 'string' ? [part.text.value] : [],
+  );
 }
 
 /** Fails for a run that ended badly; says on stderr what a run that stopped short is waiting for. */
@@ -89,7 +106,9 @@ function reportEnding(run: JsonObject): void {
   const error = isJsonObject(run.last_error) ? run.last_error : undefined;
   switch (run.status) {
     case 'failed':
-      throw new RunEndedError(error ? `run ${id} failed with ${String(error.code)}: ${String(error.message)}` : `run ${id} failed`);
+      throw new RunEndedError(
+        error ? `run ${id} failed with ${String(error.code)}: ${String(error.message)}` : `run ${id} failed`,
+      );
     case 'cancelled':
       throw new RunEndedError(`run ${id} was cancelled`);
     case 'expired':

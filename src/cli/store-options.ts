@@ -11,7 +11,10 @@ export interface StoreFlags {
 export function withStoreOptions(command: Command): Command {
   return command
     .option('--data-dir <dir>', 'where the SQLite file lives (env SPOOL_DATA_DIR, default ./data)')
-    .option('--database-url <url>', 'use PostgreSQL at this postgres:// URL instead of SQLite (env SPOOL_DATABASE_URL)');
+    .option(
+      '--database-url <url>',
+      'use PostgreSQL at this postgres:// URL instead of SQLite (env SPOOL_DATABASE_URL)',
+    );
 }
 
 export async function openStoreFor(flags: StoreFlags): Promise<Store> {

@@ -30,7 +30,11 @@ async function privateFile(path: string): Promise<WriteStream> {
 }
 
 export function exportCommand(): Command {
-  return withStoreOptions(new Command('export').description("Write a project's assistants, threads, messages and runs as JSON Lines (to stdout, or --output)."))
+  return withStoreOptions(
+    new Command('export').description(
+      "Write a project's assistants, threads, messages and runs as JSON Lines (to stdout, or --output).",
+    ),
+  )
     .option('--project <name>', 'the project to export', 'default')
     .option('--output <file>', 'write to this file instead of stdout')
     .action(async (flags: StoreFlags & { project: string; output?: string }) => {
@@ -44,12 +48,16 @@ export function exportCommand(): Command {
           return;
         }
         const output = flags.output ? await privateFile(flags.output) : process.stdout;
-        const counts = await exportProject(store, { id: projectId, name: flags.project }, (line) => writeAll(output, line));
+        const counts = await exportProject(store, { id: projectId, name: flags.project }, (line) =>
+          writeAll(output, line),
+        );
         if (output !== process.stdout) {
           output.end();
           await once(output, 'finish');
         }
-        process.stderr.write(`exported ${counts.threads} threads and ${counts.messages} messages of project '${flags.project}'\n${runsLine(counts)}`);
+        process.stderr.write(
+          `exported ${counts.threads} threads and ${counts.messages} messages of project '${flags.project}'\n${runsLine(counts)}`,
+        );
       } finally {
         await store.close();
       }
@@ -57,7 +65,9 @@ export function exportCommand(): Command {
 }
 
 export function importCommand(): Command {
-  return withStoreOptions(new Command('import').description('Read an export (a file, or stdin) into the database: all of it, or nothing.'))
+  return withStoreOptions(
+    new Command('import').description('Read an export (a file, or stdin) into the database: all of it, or nothing.'),
+  )
     .argument('[file]', 'the export to read (default: stdin)')
     .option('--project <name>', "the project to import into (default: the export's own project)")
     .action(async (file: string | undefined, flags: StoreFlags & { project?: string }) => {
@@ -65,7 +75,10 @@ export function importCommand(): Command {
       const { importProject } = await import('../store/transfer.js');
       try {
         // The iterator is taken at once: readline drops the lines it reads before anyone iterates.
-        const reader = createInterface({ input: file ? createReadStream(file) : process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+        const reader = createInterface({
+          input: file ? createReadStream(file) : process.stdin,
+          crlfDelay: Number.POSITIVE_INFINITY,
+        });
         const lines = reader[Symbol.asyncIterator]();
         const input = { [Symbol.asyncIterator]: () => lines };
         let target = '';
@@ -77,7 +90,9 @@ export function importCommand(): Command {
           },
           input,
         );
-        process.stderr.write(`imported ${counts.threads} threads and ${counts.messages} messages into project '${target}'\n${runsLine(counts)}`);
+        process.stderr.write(
+          `imported ${counts.threads} threads and ${counts.messages} messages into project '${target}'\n${runsLine(counts)}`,
+        );
       } catch (error) {
         if (!(error instanceof ImportFormatError)) throw error;
         process.stderr.write(`spool: nothing was imported: ${error.message}\n`);

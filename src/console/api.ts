@@ -45,7 +45,16 @@ export interface FunctionCall {
   function: { name: string; arguments: string; output?: string | null };
 }
 
-export type RunStatus = 'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
+export type RunStatus =
+  | 'queued'
+  | 'in_progress'
+  | 'requires_action'
+  | 'cancelling'
+  | 'cancelled'
+  | 'failed'
+  | 'completed'
+  | 'incomplete'
+  | 'expired';
 
 export interface Run {
   id: string;
@@ -74,7 +83,9 @@ export interface RunStep {
   type: 'message_creation' | 'tool_calls';
   status: 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired';
   last_error: RunError | null;
-  step_details: { type: 'message_creation'; message_creation: { message_id: string } } | { type: 'tool_calls'; tool_calls: StepToolCall[] };
+  step_details:
+    | { type: 'message_creation'; message_creation: { message_id: string } }
+    | { type: 'tool_calls'; tool_calls: StepToolCall[] };
   usage: Usage | null;
 }
 
@@ -86,7 +97,10 @@ export interface List<T> {
   has_more: boolean;
 }
 
-export type MessageInput = { role: 'user' | 'assistant'; content: string | Array<{ type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } }> };
+export type MessageInput = {
+  role: 'user' | 'assistant';
+  content: string | Array<{ type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } }>;
+};
 
 export class ApiError extends Error {
   constructor(
@@ -120,7 +134,11 @@ export class Api {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(`/v1${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      response = await fetch(`/v1${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
     } catch {
       throw new ApiError(0, 'The server could not be reached. Check that Spool is running, then try again.');
     }
@@ -133,7 +151,10 @@ export class Api {
     }
     if (!response.ok) {
       const message = (json as { error?: { message?: unknown } } | undefined)?.error?.message;
-      throw new ApiError(response.status, typeof message === 'string' ? message : `The server answered ${response.status}.`);
+      throw new ApiError(
+        response.status,
+        typeof message === 'string' ? message : `The server answered ${response.status}.`,
+      );
     }
     return json as T;
   }
@@ -175,6 +196,9 @@ export class Api {
   }
 
   listSteps(threadId: string, runId: string, query: URLSearchParams): Promise<List<RunStep>> {
-    return this.call('GET', `/threads/${encodeURIComponent(threadId)}/runs/${encodeURIComponent(runId)}/steps?${query}`);
+    return this.call(
+      'GET',
+      `/threads/${encodeURIComponent(threadId)}/runs/${encodeURIComponent(runId)}/steps?${query}`,
+    );
   }
 }

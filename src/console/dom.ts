@@ -5,14 +5,22 @@ type Listener = (event: Event) => void;
 export type Attributes = Record<string, string | number | boolean | null | undefined | Listener>;
 
 /** `h('button', { type: 'button', onclick: go }, 'Go')`: attributes, `on…` listeners, then children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (typeof value === 'function') element.addEventListener(name.slice(2), value);
     else if (value === true) element.setAttribute(name, '');
     else if (value !== false && value !== null && value !== undefined) element.setAttribute(name, String(value));
   }
-  element.append(...children.filter((child): child is Node | string | number => child !== null && child !== undefined && child !== false).map((child) => (typeof child === 'number' ? String(child) : child)));
+  element.append(
+    ...children
+      .filter((child): child is Node | string | number => child !== null && child !== undefined && child !== false)
+      .map((child) => (typeof child === 'number' ? String(child) : child)),
+  );
   return element;
 }
 
@@ -27,7 +35,11 @@ export function timeElement(seconds: number): HTMLTimeElement {
 export function metadataChips(metadata: Record<string, string>, label: string): HTMLElement | null {
   const entries = Object.entries(metadata);
   if (entries.length === 0) return null;
-  return h('ul', { class: 'chips', 'aria-label': label }, ...entries.map(([key, value]) => h('li', { class: 'chip' }, h('span', { class: 'chip-key' }, key), ': ', value)));
+  return h(
+    'ul',
+    { class: 'chips', 'aria-label': label },
+    ...entries.map(([key, value]) => h('li', { class: 'chip' }, h('span', { class: 'chip-key' }, key), ': ', value)),
+  );
 }
 
 /** The message of an error, for a person. */

@@ -94,7 +94,13 @@ async function show(): Promise<void> {
       location.replace(href(['sign-in'], new URLSearchParams({ reason: 'refused', next: location.hash })));
       return;
     }
-    view = h('section', { class: 'view' }, h('h1', { tabindex: -1 }, 'Something went wrong'), h('p', { role: 'alert' }, messageOf(error)), h('a', { href: href(['threads']) }, 'All threads'));
+    view = h(
+      'section',
+      { class: 'view' },
+      h('h1', { tabindex: -1 }, 'Something went wrong'),
+      h('p', { role: 'alert' }, messageOf(error)),
+      h('a', { href: href(['threads']) }, 'All threads'),
+    );
   }
   // A later navigation has already started: its screen wins.
   if (render !== renders) return;

@@ -11,7 +11,13 @@ export interface Route {
 export function currentRoute(): Route {
   const hash = location.hash.replace(/^#\/?/, '');
   const [path = '', query = ''] = hash.split('?', 2);
-  return { segments: path.split('/').filter((segment) => segment !== '').map(decodeURIComponent), params: new URLSearchParams(query) };
+  return {
+    segments: path
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map(decodeURIComponent),
+    params: new URLSearchParams(query),
+  };
 }
 
 export function href(segments: string[], params?: URLSearchParams): string {

@@ -2,7 +2,12 @@
 // wire shape in the key order OpenAI sent (openai-dotnet session record BasicAssistantOperationsWork).
 import type { MetadataMap } from './metadata.js';
 import { metadataFrom } from './metadata.js';
-import type { AssistantsApiResponseFormatOption, CreateAssistantRequest, ModifyAssistantRequest, ReasoningEffort } from './openapi/request-types.js';
+import type {
+  AssistantsApiResponseFormatOption,
+  CreateAssistantRequest,
+  ModifyAssistantRequest,
+  ReasoningEffort,
+} from './openapi/request-types.js';
 import { type ToolResources, toolResourcesFrom, toolResourcesToWire } from './tool-resources.js';
 import { responseFormatToWire, type Tool, toolsToWire } from './tools.js';
 
@@ -71,7 +76,9 @@ export function assistantToWire(assistant: Assistant) {
     top_p: assistant.top_p,
     temperature: assistant.temperature,
     reasoning_effort: assistant.reasoning_effort ?? null,
-    tool_resources: toolResourcesToWire(assistant.tool_resources, { codeInterpreterTool: assistant.tools.some((tool) => tool.type === 'code_interpreter') }),
+    tool_resources: toolResourcesToWire(assistant.tool_resources, {
+      codeInterpreterTool: assistant.tools.some((tool) => tool.type === 'code_interpreter'),
+    }),
     metadata: assistant.metadata,
     response_format: responseFormatToWire(assistant.response_format),
   };

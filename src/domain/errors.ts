@@ -51,7 +51,10 @@ function quotedList(values: readonly unknown[]): string {
 
 /** A value outside an enum: `Invalid value: 'x'. Supported values are: 'a' and 'b'.` */
 export function unsupportedValue(param: string, value: unknown, supported: readonly unknown[]): ApiError {
-  return new ApiError(400, `Invalid value: '${String(value)}'. Supported values are: ${quotedList(supported)}.`, { param, code: 'invalid_value' });
+  return new ApiError(400, `Invalid value: '${String(value)}'. Supported values are: ${quotedList(supported)}.`, {
+    param,
+    code: 'invalid_value',
+  });
 }
 
 /** `Missing required parameter: 'param'.` */
@@ -62,16 +65,29 @@ export function missingParameter(param: string): ApiError {
 /** `Invalid type for 'param': expected an integer, but got a string instead.`; `param` null for the body itself. */
 export function invalidType(param: string | null, expected: string, got: string): ApiError {
   const subject = param === null ? 'request body' : `'${param}'`;
-  return new ApiError(400, `Invalid type for ${subject}: expected ${expected}, but got ${got} instead.`, { param, code: 'invalid_type' });
+  return new ApiError(400, `Invalid type for ${subject}: expected ${expected}, but got ${got} instead.`, {
+    param,
+    code: 'invalid_type',
+  });
 }
 
 /** A number past a `minimum` or `maximum`: `Invalid 'limit': integer above maximum value. Expected a value <= 100, but got 101 instead.` */
-export function integerOutOfRange(param: string, kind: 'integer' | 'decimal', bound: number, got: number, side: 'min' | 'max'): ApiError {
+export function integerOutOfRange(
+  param: string,
+  kind: 'integer' | 'decimal',
+  bound: number,
+  got: number,
+  side: 'min' | 'max',
+): ApiError {
   const [position, extreme, comparison] = side === 'max' ? ['above', 'maximum', '<='] : ['below', 'minimum', '>='];
-  return new ApiError(400, `Invalid '${param}': ${kind} ${position} ${extreme} value. Expected a value ${comparison} ${bound}, but got ${got} instead.`, {
-    param,
-    code: `${kind}_${position}_${side}_value`,
-  });
+  return new ApiError(
+    400,
+    `Invalid '${param}': ${kind} ${position} ${extreme} value. Expected a value ${comparison} ${bound}, but got ${got} instead.`,
+    {
+      param,
+      code: `${kind}_${position}_${side}_value`,
+    },
+  );
 }
 
 export type NotFoundKind = 'thread' | 'message' | 'assistant' | 'run' | 'step';
@@ -81,7 +97,10 @@ export function notFound(kind: NotFoundKind, id: string): ApiError {
 }
 
 export function invalidIdPrefix(param: string, value: string, prefix: IdPrefix): ApiError {
-  return new ApiError(400, `Invalid '${param}': '${value}'. Expected an ID that begins with '${prefix}'.`, { param, code: 'invalid_id_prefix' });
+  return new ApiError(400, `Invalid '${param}': '${value}'. Expected an ID that begins with '${prefix}'.`, {
+    param,
+    code: 'invalid_id_prefix',
+  });
 }
 
 export function invalidJsonBody(): ApiError {
@@ -103,7 +122,9 @@ export function methodNotAllowed(method: string, url: string, allowed: readonly 
 }
 
 export function bodyTooLarge(limitBytes: number): ApiError {
-  return new ApiError(413, `Request body too large. The maximum request body size is ${limitBytes} bytes.`, { code: 'request_too_large' });
+  return new ApiError(413, `Request body too large. The maximum request body size is ${limitBytes} bytes.`, {
+    code: 'request_too_large',
+  });
 }
 
 export function missingApiKey(): ApiError {
@@ -144,7 +165,11 @@ export function deprecatedBetaV1(): ApiError {
 }
 
 export function serviceUnavailable(message: string, retryAfterSeconds: number): ApiError {
-  return new ApiError(503, message, { type: 'server_error', code: 'service_unavailable', headers: { 'retry-after': String(retryAfterSeconds) } });
+  return new ApiError(503, message, {
+    type: 'server_error',
+    code: 'service_unavailable',
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  });
 }
 
 export function tooManyProperties(param: string, max: number, actual: number): ApiError {
@@ -156,5 +181,9 @@ export function tooManyProperties(param: string, max: number, actual: number): A
 }
 
 export function bodyTooDeep(maxDepth: number): ApiError {
-  return new ApiError(400, `The JSON body of your request is nested too deeply. The maximum nesting depth is ${maxDepth}.`, { code: 'json_above_max_depth' });
+  return new ApiError(
+    400,
+    `The JSON body of your request is nested too deeply. The maximum nesting depth is ${maxDepth}.`,
+    { code: 'json_above_max_depth' },
+  );
 }

@@ -71,7 +71,13 @@ function fail(line: number, message: string): never {
   throw new ImportFormatError(`line ${line}: ${message}`);
 }
 
-function field<T>(line: number, object: Json, name: string, check: (value: unknown) => value is T, expected: string): T {
+function field<T>(
+  line: number,
+  object: Json,
+  name: string,
+  check: (value: unknown) => value is T,
+  expected: string,
+): T {
   const value = object[name];
   if (!check(value)) fail(line, `'${name}' must be ${expected}`);
   return value;
@@ -85,8 +91,17 @@ const isMetadata = (value: unknown): value is MetadataMap => isObject(value) && 
 const isArrayOfObjects = (value: unknown): value is Json[] => Array.isArray(value) && value.every(isObject);
 const isAttachments = (value: unknown): value is Message['attachments'] =>
   Array.isArray(value) &&
-  value.every((each) => isObject(each) && isString(each.file_id) && Array.isArray(each.tools) && each.tools.every((tool) => isObject(tool) && (tool.type === 'code_interpreter' || tool.type === 'file_search')));
-const hasPrefix = (prefix: string) => (value: unknown): value is string => isString(value) && value.startsWith(`${prefix}_`);
+  value.every(
+    (each) =>
+      isObject(each) &&
+      isString(each.file_id) &&
+      Array.isArray(each.tools) &&
+      each.tools.every((tool) => isObject(tool) && (tool.type === 'code_interpreter' || tool.type === 'file_search')),
+  );
+const hasPrefix =
+  (prefix: string) =>
+  (value: unknown): value is string =>
+    isString(value) && value.startsWith(`${prefix}_`);
 
 function threadFrom(line: number, wire: unknown): Thread {
   if (!isObject(wire) || wire.object !== 'thread') fail(line, "'thread' must be a thread object");
@@ -101,16 +116,29 @@ function threadFrom(line: number, wire: unknown): Thread {
 function messageFrom(line: number, wire: unknown): Message {
   if (!isObject(wire) || wire.object !== 'thread.message') fail(line, "'message' must be a thread.message object");
   const incomplete = wire.incomplete_details;
-  if (incomplete !== null && !(isObject(incomplete) && isString(incomplete.reason))) fail(line, "'incomplete_details' must be null or {reason}");
+  if (incomplete !== null && !(isObject(incomplete) && isString(incomplete.reason)))
+    fail(line, "'incomplete_details' must be null or {reason}");
   return {
     id: field(line, wire, 'id', hasPrefix('msg'), "a 'msg_' id"),
     created_at: field(line, wire, 'created_at', isWholeNumber, 'Unix seconds'),
     thread_id: field(line, wire, 'thread_id', hasPrefix('thread'), "a 'thread_' id"),
-    status: field(line, wire, 'status', (value): value is Message['status'] => value === 'in_progress' || value === 'incomplete' || value === 'completed', 'a message status'),
+    status: field(
+      line,
+      wire,
+      'status',
+      (value): value is Message['status'] => value === 'in_progress' || value === 'incomplete' || value === 'completed',
+      'a message status',
+    ),
     incomplete_details: incomplete === null ? null : { reason: (incomplete as { reason: string }).reason },
     completed_at: field(line, wire, 'completed_at', isWholeNumberOrNull, 'Unix seconds or null'),
     incomplete_at: field(line, wire, 'incomplete_at', isWholeNumberOrNull, 'Unix seconds or null'),
-    role: field(line, wire, 'role', (value): value is Message['role'] => value === 'user' || value === 'assistant', "'user' or 'assistant'"),
+    role: field(
+      line,
+      wire,
+      'role',
+      (value): value is Message['role'] => value === 'user' || value === 'assistant',
+      "'user' or 'assistant'",
+    ),
     content: field(line, wire, 'content', isArrayOfObjects, 'an array of content parts') as Message['content'],
     assistant_id: field(line, wire, 'assistant_id', isStringOrNull, 'a string or null'),
     run_id: field(line, wire, 'run_id', isStringOrNull, 'a string or null'),
@@ -119,7 +147,17 @@ function messageFrom(line: number, wire: unknown): Message {
   };
 }
 
-const runStatuses: readonly RunStatus[] = ['queued', 'in_progress', 'requires_action', 'cancelling', 'cancelled', 'failed', 'completed', 'incomplete', 'expired'];
+const runStatuses: readonly RunStatus[] = [
+  'queued',
+  'in_progress',
+  'requires_action',
+  'cancelling',
+  'cancelled',
+  'failed',
+  'completed',
+  'incomplete',
+  'expired',
+];
 
 // Assistants, runs and steps are checked for what the store indexes them by; the rest of each
 // object is kept as Spool wrote it.
@@ -139,7 +177,13 @@ function runFrom(line: number, stored: unknown): Run {
   field(line, stored, 'assistant_id', isString, 'a string');
   field(line, stored, 'created_at', isWholeNumber, 'Unix seconds');
   field(line, stored, 'expires_at', isWholeNumberOrNull, 'Unix seconds or null');
-  field(line, stored, 'status', (value): value is RunStatus => runStatuses.includes(value as RunStatus), 'a run status');
+  field(
+    line,
+    stored,
+    'status',
+    (value): value is RunStatus => runStatuses.includes(value as RunStatus),
+    'a run status',
+  );
   return stored as unknown as Run;
 }
 
@@ -154,7 +198,9 @@ function runStepFrom(line: number, stored: unknown): RunStep {
 
 /** A count of the footer; version 1 footers have only threads and messages. */
 function count(line: number, record: Json, name: keyof ExportCounts): number {
-  return record[name] === undefined && name !== 'threads' && name !== 'messages' ? 0 : field(line, record, name, isWholeNumber, 'a count');
+  return record[name] === undefined && name !== 'threads' && name !== 'messages'
+    ? 0
+    : field(line, record, name, isWholeNumber, 'a count');
 }
 
 /** Parses one line of an export (1-based `line` for messages); throws ImportFormatError. */
@@ -170,10 +216,17 @@ export function parseExportLine(text: string, line: number): ImportItem {
     case 'header': {
       if (record.format !== exportFormat) fail(line, `not a ${exportFormat} file`);
       const version = field(line, record, 'version', isWholeNumber, 'an integer');
-      if (version > exportVersion) fail(line, `format version ${version} is newer than this Spool reads (${exportVersion})`);
+      if (version > exportVersion)
+        fail(line, `format version ${version} is newer than this Spool reads (${exportVersion})`);
       return {
         type: 'header',
-        header: { type: 'header', format: exportFormat, version, project: field(line, record, 'project', isString, 'a string'), exported_at: field(line, record, 'exported_at', isWholeNumber, 'Unix seconds') },
+        header: {
+          type: 'header',
+          format: exportFormat,
+          version,
+          project: field(line, record, 'project', isString, 'a string'),
+          exported_at: field(line, record, 'exported_at', isWholeNumber, 'Unix seconds'),
+        },
       };
     }
     case 'thread':

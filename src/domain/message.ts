@@ -50,7 +50,10 @@ export function contentFrom(input: CreateMessageRequest['content']): MessageCont
       case 'text':
         return { type: 'text', text: { value: part.text, annotations: [] } };
       case 'image_file':
-        return { type: 'image_file', image_file: { file_id: part.image_file.file_id, detail: part.image_file.detail ?? 'auto' } };
+        return {
+          type: 'image_file',
+          image_file: { file_id: part.image_file.file_id, detail: part.image_file.detail ?? 'auto' },
+        };
       case 'image_url':
         return { type: 'image_url', image_url: { url: part.image_url.url, detail: part.image_url.detail ?? 'auto' } };
       default:
@@ -99,9 +102,15 @@ export function messageEventToWire(message: Message) {
 function contentToWire(part: MessageContent): MessageContent {
   switch (part.type) {
     case 'text':
-      return { type: 'text', text: { value: part.text.value, annotations: part.text.annotations.map(annotationToWire) } };
+      return {
+        type: 'text',
+        text: { value: part.text.value, annotations: part.text.annotations.map(annotationToWire) },
+      };
     case 'image_file':
-      return { type: 'image_file', image_file: { file_id: part.image_file.file_id, detail: part.image_file.detail ?? 'auto' } };
+      return {
+        type: 'image_file',
+        image_file: { file_id: part.image_file.file_id, detail: part.image_file.detail ?? 'auto' },
+      };
     case 'image_url':
       return { type: 'image_url', image_url: { url: part.image_url.url, detail: part.image_url.detail ?? 'auto' } };
     case 'refusal':
@@ -112,9 +121,16 @@ function contentToWire(part: MessageContent): MessageContent {
 }
 
 function annotationToWire(annotation: TextAnnotation): TextAnnotation {
-  const base = { type: annotation.type, text: annotation.text, start_index: annotation.start_index, end_index: annotation.end_index };
-  if (annotation.type === 'file_citation' && annotation.file_citation) return { ...base, file_citation: { file_id: annotation.file_citation.file_id } };
-  if (annotation.type === 'file_path' && annotation.file_path) return { ...base, file_path: { file_id: annotation.file_path.file_id } };
+  const base = {
+    type: annotation.type,
+    text: annotation.text,
+    start_index: annotation.start_index,
+    end_index: annotation.end_index,
+  };
+  if (annotation.type === 'file_citation' && annotation.file_citation)
+    return { ...base, file_citation: { file_id: annotation.file_citation.file_id } };
+  if (annotation.type === 'file_path' && annotation.file_path)
+    return { ...base, file_path: { file_id: annotation.file_path.file_id } };
   return base;
 }
 
@@ -127,7 +143,13 @@ export function messageDeletedToWire(id: string) {
 }
 
 /** A message as a client creates it: complete from the start, made by no assistant or run. */
-export function messageFromRequest(threadId: string, input: CreateMessageRequest, id: string, createdAt: number, metadata: MetadataMap): Message {
+export function messageFromRequest(
+  threadId: string,
+  input: CreateMessageRequest,
+  id: string,
+  createdAt: number,
+  metadata: MetadataMap,
+): Message {
   return {
     id,
     created_at: createdAt,

@@ -10,7 +10,9 @@ export interface FunctionCallDetails {
   function: { name: string; arguments: string; output: string | null };
 }
 
-export type StepDetails = { type: 'message_creation'; message_creation: { message_id: string } } | { type: 'tool_calls'; tool_calls: FunctionCallDetails[] };
+export type StepDetails =
+  | { type: 'message_creation'; message_creation: { message_id: string } }
+  | { type: 'tool_calls'; tool_calls: FunctionCallDetails[] };
 
 export interface RunStep {
   id: string;
@@ -59,28 +61,43 @@ export function runStepToWire(step: RunStep) {
 }
 
 function stepDetailsToWire(details: StepDetails): StepDetails {
-  if (details.type === 'message_creation') return { type: 'message_creation', message_creation: { message_id: details.message_creation.message_id } };
+  if (details.type === 'message_creation')
+    return { type: 'message_creation', message_creation: { message_id: details.message_creation.message_id } };
   return {
     type: 'tool_calls',
-    tool_calls: details.tool_calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments, output: call.function.output } })),
+    tool_calls: details.tool_calls.map((call) => ({
+      id: call.id,
+      type: 'function',
+      function: { name: call.function.name, arguments: call.function.arguments, output: call.function.output },
+    })),
   };
 }
 
 /** Checks that the outputs answer exactly the calls the run is waiting for, all at once. */
-export function toolOutputsByCall(outputs: ReadonlyArray<{ tool_call_id?: string; output?: string }>, expected: readonly string[]): Map<string, string> {
+export function toolOutputsByCall(
+  outputs: ReadonlyArray<{ tool_call_id?: string; output?: string }>,
+  expected: readonly string[],
+): Map<string, string> {
   const byCall = new Map<string, string>();
   for (const [index, output] of outputs.entries()) {
     if (output.tool_call_id === undefined) {
       throw missingParameter(`tool_outputs[${index}].tool_call_id`);
     }
     if (!expected.includes(output.tool_call_id)) {
-      throw invalidValue(`tool_outputs[${index}].tool_call_id`, `no tool call with id '${output.tool_call_id}' is waiting for output.`);
+      throw invalidValue(
+        `tool_outputs[${index}].tool_call_id`,
+        `no tool call with id '${output.tool_call_id}' is waiting for output.`,
+      );
     }
     byCall.set(output.tool_call_id, output.output ?? '');
   }
   const missing = expected.filter((id) => !byCall.has(id));
   if (missing.length > 0) {
-    throw new ApiError(400, `Expected tool outputs for call_ids [${expected.join(', ')}], got [${[...byCall.keys()].join(', ')}]. All outputs must be submitted in a single request.`, { param: 'tool_outputs', code: 'invalid_value' });
+    throw new ApiError(
+      400,
+      `Expected tool outputs for call_ids [${expected.join(', ')}], got [${[...byCall.keys()].join(', ')}]. All outputs must be submitted in a single request.`,
+      { param: 'tool_outputs', code: 'invalid_value' },
+    );
   }
   return byCall;
 }

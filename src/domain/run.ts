@@ -5,13 +5,29 @@ import { ApiError, invalidValue } from './errors.js';
 import type { Message } from './message.js';
 import type { MetadataMap } from './metadata.js';
 import { metadataFrom } from './metadata.js';
-import type { AssistantsApiResponseFormatOption, AssistantsApiToolChoiceOption, CreateRunRequest, CreateThreadAndRunRequest, ReasoningEffort, TruncationObject } from './openapi/request-types.js';
+import type {
+  AssistantsApiResponseFormatOption,
+  AssistantsApiToolChoiceOption,
+  CreateRunRequest,
+  CreateThreadAndRunRequest,
+  ReasoningEffort,
+  TruncationObject,
+} from './openapi/request-types.js';
 import type { RunStep } from './run-step.js';
 import type { ToolResources } from './tool-resources.js';
 import { toolResourcesFrom, toolResourcesToWire } from './tool-resources.js';
 import { responseFormatToWire, type Tool, toolsToWire } from './tools.js';
 
-export type RunStatus = 'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
+export type RunStatus =
+  | 'queued'
+  | 'in_progress'
+  | 'requires_action'
+  | 'cancelling'
+  | 'cancelled'
+  | 'failed'
+  | 'completed'
+  | 'incomplete'
+  | 'expired';
 
 /** The statuses in which a run holds its thread: no new message or run until it ends. */
 export const activeRunStatuses: readonly RunStatus[] = ['queued', 'in_progress', 'requires_action', 'cancelling'];
@@ -85,7 +101,22 @@ export function isTerminal(status: RunStatus): boolean {
   return terminalRunStatuses.includes(status);
 }
 
-type RunOverrides = Pick<CreateRunRequest, 'model' | 'instructions' | 'tools' | 'metadata' | 'temperature' | 'top_p' | 'max_prompt_tokens' | 'max_completion_tokens' | 'truncation_strategy' | 'tool_choice' | 'parallel_tool_calls' | 'response_format' | 'reasoning_effort'>;
+type RunOverrides = Pick<
+  CreateRunRequest,
+  | 'model'
+  | 'instructions'
+  | 'tools'
+  | 'metadata'
+  | 'temperature'
+  | 'top_p'
+  | 'max_prompt_tokens'
+  | 'max_completion_tokens'
+  | 'truncation_strategy'
+  | 'tool_choice'
+  | 'parallel_tool_calls'
+  | 'response_format'
+  | 'reasoning_effort'
+>;
 
 /** A new queued run: the assistant's settings, overridden by what the request gives. */
 export function runFromRequest(
@@ -93,12 +124,18 @@ export function runFromRequest(
   createdAt: number,
   lifetimeSeconds: number,
   assistant: Assistant,
-  input: RunOverrides & { additional_instructions?: string | null; tool_resources?: CreateThreadAndRunRequest['tool_resources'] },
+  input: RunOverrides & {
+    additional_instructions?: string | null;
+    tool_resources?: CreateThreadAndRunRequest['tool_resources'];
+  },
 ): Run {
   // The schema bounds max_*_tokens (>= 256) and last_messages (>= 1), but does not require
   // last_messages when the type is 'last_messages'.
   const truncation = input.truncation_strategy ?? { type: 'auto', last_messages: null };
-  if (truncation.type === 'last_messages' && (truncation.last_messages === undefined || truncation.last_messages === null)) {
+  if (
+    truncation.type === 'last_messages' &&
+    (truncation.last_messages === undefined || truncation.last_messages === null)
+  ) {
     throw invalidValue('truncation_strategy.last_messages', "expected an integer >= 1 when type is 'last_messages'.");
   }
   return {
@@ -117,7 +154,8 @@ export function runFromRequest(
     model: input.model ?? assistant.model,
     instructions: input.instructions ?? assistant.instructions,
     tools: input.tools ?? assistant.tools,
-    tool_resources: input.tool_resources !== undefined ? toolResourcesFrom(input.tool_resources) : assistant.tool_resources,
+    tool_resources:
+      input.tool_resources !== undefined ? toolResourcesFrom(input.tool_resources) : assistant.tool_resources,
     metadata: metadataFrom(input.metadata),
     temperature: input.temperature ?? assistant.temperature,
     top_p: input.top_p ?? assistant.top_p,
@@ -141,8 +179,14 @@ export function addUsage(total: Usage | null, more: Usage | null): Usage | null 
     prompt_tokens: total.prompt_tokens + more.prompt_tokens,
     completion_tokens: total.completion_tokens + more.completion_tokens,
     total_tokens: total.total_tokens + more.total_tokens,
-    prompt_token_details: { cached_tokens: (total.prompt_token_details?.cached_tokens ?? 0) + (more.prompt_token_details?.cached_tokens ?? 0) },
-    completion_tokens_details: { reasoning_tokens: (total.completion_tokens_details?.reasoning_tokens ?? 0) + (more.completion_tokens_details?.reasoning_tokens ?? 0) },
+    prompt_token_details: {
+      cached_tokens: (total.prompt_token_details?.cached_tokens ?? 0) + (more.prompt_token_details?.cached_tokens ?? 0),
+    },
+    completion_tokens_details: {
+      reasoning_tokens:
+        (total.completion_tokens_details?.reasoning_tokens ?? 0) +
+        (more.completion_tokens_details?.reasoning_tokens ?? 0),
+    },
   };
 }
 
@@ -179,7 +223,11 @@ export function runToWire(run: Run) {
     required_action: run.required_action && {
       type: 'submit_tool_outputs' as const,
       submit_tool_outputs: {
-        tool_calls: run.required_action.submit_tool_outputs.tool_calls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.function.name, arguments: call.function.arguments } })),
+        tool_calls: run.required_action.submit_tool_outputs.tool_calls.map((call) => ({
+          id: call.id,
+          type: 'function' as const,
+          function: { name: call.function.name, arguments: call.function.arguments },
+        })),
       },
     },
     last_error: run.last_error && { code: run.last_error.code, message: run.last_error.message },
@@ -193,7 +241,10 @@ export function runToWire(run: Run) {
     reasoning_effort: run.reasoning_effort ?? null,
     max_completion_tokens: run.max_completion_tokens,
     max_prompt_tokens: run.max_prompt_tokens,
-    truncation_strategy: { type: run.truncation_strategy.type, last_messages: run.truncation_strategy.last_messages ?? null },
+    truncation_strategy: {
+      type: run.truncation_strategy.type,
+      last_messages: run.truncation_strategy.last_messages ?? null,
+    },
     incomplete_details: run.incomplete_details && { reason: run.incomplete_details.reason },
     usage: isTerminal(run.status) && run.usage ? usageToWire(run.usage) : null,
     response_format: responseFormatToWire(run.response_format),
@@ -233,14 +284,29 @@ export function completed(run: Run, now: number, usage: Usage | null): Run | und
   return { ...run, status: 'completed', completed_at: now, expires_at: null, usage: addUsage(run.usage, usage) };
 }
 
-export function incomplete(run: Run, reason: 'max_completion_tokens' | 'max_prompt_tokens', usage: Usage | null): Run | undefined {
+export function incomplete(
+  run: Run,
+  reason: 'max_completion_tokens' | 'max_prompt_tokens',
+  usage: Usage | null,
+): Run | undefined {
   if (run.status !== 'in_progress') return undefined;
-  return { ...run, status: 'incomplete', incomplete_details: { reason }, expires_at: null, usage: addUsage(run.usage, usage) };
+  return {
+    ...run,
+    status: 'incomplete',
+    incomplete_details: { reason },
+    expires_at: null,
+    usage: addUsage(run.usage, usage),
+  };
 }
 
 export function actionRequired(run: Run, calls: FunctionToolCall[], usage: Usage | null): Run | undefined {
   if (run.status !== 'in_progress') return undefined;
-  return { ...run, status: 'requires_action', required_action: { type: 'submit_tool_outputs', submit_tool_outputs: { tool_calls: calls } }, usage: addUsage(run.usage, usage) };
+  return {
+    ...run,
+    status: 'requires_action',
+    required_action: { type: 'submit_tool_outputs', submit_tool_outputs: { tool_calls: calls } },
+    usage: addUsage(run.usage, usage),
+  };
 }
 
 /** Whoever executes the run ends it as cancelled; a run already cancelling stays so. */
@@ -277,7 +343,12 @@ const endingReason = { failed: 'run_failed', cancelled: 'run_cancelled', expired
 /** A message the run was writing when it ended early: it stays, incomplete. */
 export function messageEnded(message: Message, ending: Ending, now: number): Message | undefined {
   if (message.status !== 'in_progress') return undefined;
-  return { ...message, status: 'incomplete', incomplete_at: now, incomplete_details: { reason: endingReason[ending.status] } };
+  return {
+    ...message,
+    status: 'incomplete',
+    incomplete_at: now,
+    incomplete_details: { reason: endingReason[ending.status] },
+  };
 }
 
 /**

@@ -15,9 +15,18 @@ export interface Thread {
  * A new thread from a create request. `param` is where the thread sits in the request (`thread` in
  * create-and-run), so that errors name the field from the request's root.
  */
-export function threadFromRequest(ids: { id: string; createdAt: number }, input: CreateThreadRequest, param?: string): Thread {
+export function threadFromRequest(
+  ids: { id: string; createdAt: number },
+  input: CreateThreadRequest,
+  param?: string,
+): Thread {
   const at = param === undefined ? '' : `${param}.`;
-  return { id: ids.id, created_at: ids.createdAt, metadata: metadataFrom(input.metadata), tool_resources: toolResourcesFrom(input.tool_resources, `${at}tool_resources`) };
+  return {
+    id: ids.id,
+    created_at: ids.createdAt,
+    metadata: metadataFrom(input.metadata),
+    tool_resources: toolResourcesFrom(input.tool_resources, `${at}tool_resources`),
+  };
 }
 
 export function threadToWire(thread: Thread) {

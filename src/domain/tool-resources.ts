@@ -24,7 +24,10 @@ export function toolResourcesFrom(input: ToolResourcesInput, param = 'tool_resou
     const helper = 'vector_stores' in fileSearch ? fileSearch.vector_stores : undefined;
     for (const [index, store] of (helper ?? []).entries()) {
       const strategy = store.chunking_strategy;
-      if (strategy?.type === 'static' && strategy.static.chunk_overlap_tokens > strategy.static.max_chunk_size_tokens / 2) {
+      if (
+        strategy?.type === 'static' &&
+        strategy.static.chunk_overlap_tokens > strategy.static.max_chunk_size_tokens / 2
+      ) {
         const path = `${param}.file_search.vector_stores[${index}].chunking_strategy.static.chunk_overlap_tokens`;
         throw invalidValue(path, 'chunk_overlap_tokens must not exceed half of max_chunk_size_tokens.');
       }
@@ -33,7 +36,9 @@ export function toolResourcesFrom(input: ToolResourcesInput, param = 'tool_resou
         throw integerOutOfRange(path, 'integer', 0, strategy.static.chunk_overlap_tokens, 'min');
       }
     }
-    resources.file_search = { vector_store_ids: helper ? helper.map(() => newId('vs')) : (fileSearch.vector_store_ids ?? []) };
+    resources.file_search = {
+      vector_store_ids: helper ? helper.map(() => newId('vs')) : (fileSearch.vector_store_ids ?? []),
+    };
   }
   return resources;
 }
@@ -43,7 +48,10 @@ export function toolResourcesFrom(input: ToolResourcesInput, param = 'tool_resou
  * assistant with the code_interpreter tool, `code_interpreter: {file_ids: []}` when none were
  * given (openai-dotnet session record BasicRunStepFunctionalityWorks).
  */
-export function toolResourcesToWire(resources: ToolResources, options: { codeInterpreterTool?: boolean } = {}): ToolResources {
+export function toolResourcesToWire(
+  resources: ToolResources,
+  options: { codeInterpreterTool?: boolean } = {},
+): ToolResources {
   const wire: ToolResources = {};
   if (resources.file_search) wire.file_search = { vector_store_ids: [...resources.file_search.vector_store_ids] };
   if (resources.code_interpreter) wire.code_interpreter = { file_ids: [...resources.code_interpreter.file_ids] };

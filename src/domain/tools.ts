@@ -1,7 +1,13 @@
 // The tools an assistant or run declares, as the API accepts them, and as OpenAI stored and
 // returned them: defaults filled in, keys in OpenAI's order (openai-dotnet session records
 // FunctionToolsWork, FileSearchWorks), whatever order the client sent.
-import type { AssistantsApiResponseFormatOption, AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction, FunctionParameters } from './openapi/request-types.js';
+import type {
+  AssistantsApiResponseFormatOption,
+  AssistantToolsCode,
+  AssistantToolsFileSearch,
+  AssistantToolsFunction,
+  FunctionParameters,
+} from './openapi/request-types.js';
 
 export type Tool = AssistantToolsCode | AssistantToolsFileSearch | AssistantToolsFunction;
 
@@ -12,9 +18,15 @@ export type WireTool =
   | { type: 'code_interpreter' }
   | {
       type: 'file_search';
-      file_search: { max_num_results?: number; ranking_options: { ranker: string; score_threshold: number; hybrid_search: null } };
+      file_search: {
+        max_num_results?: number;
+        ranking_options: { ranker: string; score_threshold: number; hybrid_search: null };
+      };
     }
-  | { type: 'function'; function: { name: string; description?: string; parameters: FunctionParameters; strict: boolean } };
+  | {
+      type: 'function';
+      function: { name: string; description?: string; parameters: FunctionParameters; strict: boolean };
+    };
 
 export function functionTools(tools: readonly Tool[]): AssistantToolsFunction[] {
   return tools.filter((tool): tool is AssistantToolsFunction => tool.type === 'function');
@@ -26,14 +38,29 @@ export function toolToWire(tool: Tool): WireTool {
       return { type: 'code_interpreter' };
     case 'file_search': {
       const given = tool.file_search ?? {};
-      const ranking = { ranker: given.ranking_options?.ranker ?? defaultRanker, score_threshold: given.ranking_options?.score_threshold ?? 0, hybrid_search: null };
-      return { type: 'file_search', file_search: given.max_num_results === undefined ? { ranking_options: ranking } : { max_num_results: given.max_num_results, ranking_options: ranking } };
+      const ranking = {
+        ranker: given.ranking_options?.ranker ?? defaultRanker,
+        score_threshold: given.ranking_options?.score_threshold ?? 0,
+        hybrid_search: null,
+      };
+      return {
+        type: 'file_search',
+        file_search:
+          given.max_num_results === undefined
+            ? { ranking_options: ranking }
+            : { max_num_results: given.max_num_results, ranking_options: ranking },
+      };
     }
     case 'function': {
       const { name, description, parameters, strict } = tool.function;
       return {
         type: 'function',
-        function: { name, ...(description === undefined ? {} : { description }), parameters: parameters ?? { type: 'object', properties: {} }, strict: strict ?? false },
+        function: {
+          name,
+          ...(description === undefined ? {} : { description }),
+          parameters: parameters ?? { type: 'object', properties: {} },
+          strict: strict ?? false,
+        },
       };
     }
     default:
@@ -51,6 +78,11 @@ export function responseFormatToWire(format: AssistantsApiResponseFormatOption):
   const { name, description, schema, strict } = format.json_schema;
   return {
     type: 'json_schema',
-    json_schema: { name, ...(description === undefined ? {} : { description }), ...(schema === undefined ? {} : { schema }), ...(strict === undefined ? {} : { strict }) },
+    json_schema: {
+      name,
+      ...(description === undefined ? {} : { description }),
+      ...(schema === undefined ? {} : { schema }),
+      ...(strict === undefined ? {} : { strict }),
+    },
   };
 }

@@ -1,6 +1,14 @@
 // Validates request bodies against the OpenAPI request schemas and reports the first problem as
 // OpenAI's validator words it: the message, the dotted `param` path (`messages[0].content`) and the code.
-import { ApiError, integerOutOfRange, invalidType, invalidValue, missingParameter, tooManyProperties, unsupportedValue } from './errors.js';
+import {
+  ApiError,
+  integerOutOfRange,
+  invalidType,
+  invalidValue,
+  missingParameter,
+  tooManyProperties,
+  unsupportedValue,
+} from './errors.js';
 import { requestSchemas } from './openapi/request-schemas.js';
 import type { RequestTypes, RunStepInclude } from './openapi/request-types.js';
 import type { Query } from './pagination.js';
@@ -51,7 +59,8 @@ function jsonTypeOf(value: unknown): JsonType {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'object') return typeof value as JsonType;
+  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'object')
+    return typeof value as JsonType;
   return 'null';
 }
 
@@ -112,7 +121,12 @@ function discriminatorOf(schema: JsonSchema): string | undefined {
   return values?.length === 1 && typeof values[0] === 'string' ? values[0] : undefined;
 }
 
-function validateUnion(members: readonly JsonSchema[], value: unknown, path: string, exactlyOne: boolean): ApiError | null {
+function validateUnion(
+  members: readonly JsonSchema[],
+  value: unknown,
+  path: string,
+  exactlyOne: boolean,
+): ApiError | null {
   // A union of bare `required` lists: the listed properties exclude each other, and under
   // `oneOf` one of them must be there.
   if (members.every((member) => Object.keys(member).length === 1 && member.required?.length === 1)) {
@@ -122,7 +136,11 @@ function validateUnion(members: readonly JsonSchema[], value: unknown, path: str
       return invalidValue(path, `only one of ${joinAlternatives(present.map((name) => `'${name}'`))} may be provided.`);
     }
     if (present.length === 0 && exactlyOne) {
-      return new ApiError(400, `Invalid '${path}': one of ${joinAlternatives(names.map((name) => `'${name}'`))} must be provided.`, { param: path, code: 'missing_required_parameter' });
+      return new ApiError(
+        400,
+        `Invalid '${path}': one of ${joinAlternatives(names.map((name) => `'${name}'`))} must be provided.`,
+        { param: path, code: 'missing_required_parameter' },
+      );
     }
     return null;
   }
@@ -142,7 +160,11 @@ function validateUnion(members: readonly JsonSchema[], value: unknown, path: str
       const match = discriminated.find(([tag]) => tag === record.type);
       if (!match) {
         if (typeof record.type !== 'string') return typeMismatch(childPath(path, 'type'), 'a string', record.type);
-        return unsupportedValue(childPath(path, 'type'), record.type, discriminated.map(([tag]) => tag));
+        return unsupportedValue(
+          childPath(path, 'type'),
+          record.type,
+          discriminated.map(([tag]) => tag),
+        );
       }
       return validateValue(match[1], value, path);
     }
@@ -168,21 +190,40 @@ function validateString(schema: JsonSchema, text: string, path: string): ApiErro
   if (schema.maxLength !== undefined) {
     const length = characterLength(text, schema.maxLength);
     if (length > schema.maxLength) {
-      return new ApiError(400, `Invalid '${path}': string too long. Expected a string with maximum length ${schema.maxLength}, but got a string with length ${length} instead.`, { param: path, code: 'string_above_max_length' });
+      return new ApiError(
+        400,
+        `Invalid '${path}': string too long. Expected a string with maximum length ${schema.maxLength}, but got a string with length ${length} instead.`,
+        { param: path, code: 'string_above_max_length' },
+      );
     }
   }
   if (schema.urlSchemes && !schema.urlSchemes.some((scheme) => text.slice(0, scheme.length).toLowerCase() === scheme)) {
-    return invalidValue(path, `unsupported URL. Expected a URL that begins with ${joinAlternatives(schema.urlSchemes.map((scheme) => `'${scheme}'`))}.`);
+    return invalidValue(
+      path,
+      `unsupported URL. Expected a URL that begins with ${joinAlternatives(schema.urlSchemes.map((scheme) => `'${scheme}'`))}.`,
+    );
   }
   if (schema.minLength !== undefined && text.length < schema.minLength) {
-    if (text.length === 0) return new ApiError(400, `Invalid '${path}': empty string. Expected a string with minimum length ${schema.minLength}, but got an empty string instead.`, { param: path, code: 'empty_string' });
-    return new ApiError(400, `Invalid '${path}': string too short. Expected a string with minimum length ${schema.minLength}, but got a string with length ${text.length} instead.`, { param: path, code: 'string_below_min_length' });
+    if (text.length === 0)
+      return new ApiError(
+        400,
+        `Invalid '${path}': empty string. Expected a string with minimum length ${schema.minLength}, but got an empty string instead.`,
+        { param: path, code: 'empty_string' },
+      );
+    return new ApiError(
+      400,
+      `Invalid '${path}': string too short. Expected a string with minimum length ${schema.minLength}, but got a string with length ${text.length} instead.`,
+      { param: path, code: 'string_below_min_length' },
+    );
   }
   if (schema.format === 'uri' && !isUri(text)) {
     return invalidValue(path, 'Expected a valid URL, but got a value with an invalid format.');
   }
   if (schema.pattern !== undefined && !compiledPattern(schema.pattern).test(text)) {
-    return invalidValue(path, `string does not match pattern. Expected a string that matches the pattern '${schema.pattern}'.`);
+    return invalidValue(
+      path,
+      `string does not match pattern. Expected a string that matches the pattern '${schema.pattern}'.`,
+    );
   }
   return null;
 }
@@ -211,18 +252,33 @@ function isUri(text: string): boolean {
 
 function validateNumber(schema: JsonSchema, number: number, path: string): ApiError | null {
   const kind = schema.type === 'integer' ? 'integer' : 'decimal';
-  if (schema.maximum !== undefined && number > schema.maximum) return integerOutOfRange(path, kind, schema.maximum, number, 'max');
-  if (schema.minimum !== undefined && number < schema.minimum) return integerOutOfRange(path, kind, schema.minimum, number, 'min');
+  if (schema.maximum !== undefined && number > schema.maximum)
+    return integerOutOfRange(path, kind, schema.maximum, number, 'max');
+  if (schema.minimum !== undefined && number < schema.minimum)
+    return integerOutOfRange(path, kind, schema.minimum, number, 'min');
   return null;
 }
 
 function validateArray(schema: JsonSchema, items: readonly unknown[], path: string): ApiError | null {
   if (schema.maxItems !== undefined && items.length > schema.maxItems) {
-    return new ApiError(400, `Invalid '${path}': array too long. Expected an array with maximum length ${schema.maxItems}, but got an array with length ${items.length} instead.`, { param: path, code: 'array_above_max_length' });
+    return new ApiError(
+      400,
+      `Invalid '${path}': array too long. Expected an array with maximum length ${schema.maxItems}, but got an array with length ${items.length} instead.`,
+      { param: path, code: 'array_above_max_length' },
+    );
   }
   if (schema.minItems !== undefined && items.length < schema.minItems) {
-    if (items.length === 0) return new ApiError(400, `Invalid '${path}': empty array. Expected an array with minimum length ${schema.minItems}, but got an empty array instead.`, { param: path, code: 'empty_array' });
-    return new ApiError(400, `Invalid '${path}': array too short. Expected an array with minimum length ${schema.minItems}, but got an array with length ${items.length} instead.`, { param: path, code: 'array_below_min_length' });
+    if (items.length === 0)
+      return new ApiError(
+        400,
+        `Invalid '${path}': empty array. Expected an array with minimum length ${schema.minItems}, but got an empty array instead.`,
+        { param: path, code: 'empty_array' },
+      );
+    return new ApiError(
+      400,
+      `Invalid '${path}': array too short. Expected an array with minimum length ${schema.minItems}, but got an array with length ${items.length} instead.`,
+      { param: path, code: 'array_below_min_length' },
+    );
   }
   if (schema.items) {
     for (const [index, item] of items.entries()) {
@@ -251,13 +307,21 @@ function validateFreeForm(schema: JsonSchema, record: Record<string, unknown>, p
   if (schema.maxDepth !== undefined) {
     const depth = nestingDepth(record);
     if (depth > schema.maxDepth) {
-      return new ApiError(400, `Invalid '${path}': object too deeply nested. Expected an object with at most ${schema.maxDepth} levels of nesting, but got an object with ${depth} levels instead.`, { param: path, code: 'object_above_max_depth' });
+      return new ApiError(
+        400,
+        `Invalid '${path}': object too deeply nested. Expected an object with at most ${schema.maxDepth} levels of nesting, but got an object with ${depth} levels instead.`,
+        { param: path, code: 'object_above_max_depth' },
+      );
     }
   }
   if (schema.maxBytes !== undefined) {
     const bytes = Buffer.byteLength(JSON.stringify(record));
     if (bytes > schema.maxBytes) {
-      return new ApiError(400, `Invalid '${path}': object too large. Expected an object of at most ${schema.maxBytes} bytes as JSON, but got an object of ${bytes} bytes instead.`, { param: path, code: 'object_above_max_size' });
+      return new ApiError(
+        400,
+        `Invalid '${path}': object too large. Expected an object of at most ${schema.maxBytes} bytes as JSON, but got an object of ${bytes} bytes instead.`,
+        { param: path, code: 'object_above_max_size' },
+      );
     }
   }
   return null;
@@ -287,9 +351,17 @@ function validateObject(schema: JsonSchema, record: Record<string, unknown>, pat
   for (const key of keys) {
     const param = childPath(path, key);
     if (maxNameLength !== undefined && key.length > maxNameLength) {
-      return new ApiError(400, `Invalid property name in '${path}': '${key}' is too long. Expected a string with maximum length ${maxNameLength}, but got a string with length ${key.length} instead.`, { param, code: 'string_above_max_length' });
+      return new ApiError(
+        400,
+        `Invalid property name in '${path}': '${key}' is too long. Expected a string with maximum length ${maxNameLength}, but got a string with length ${key.length} instead.`,
+        { param, code: 'string_above_max_length' },
+      );
     }
-    const propertySchema = Object.hasOwn(properties, key) ? properties[key] : typeof extra === 'object' ? extra : undefined;
+    const propertySchema = Object.hasOwn(properties, key)
+      ? properties[key]
+      : typeof extra === 'object'
+        ? extra
+        : undefined;
     if (propertySchema) {
       const error = validateValue(propertySchema, record[key], param);
       if (error) return error;
@@ -306,7 +378,8 @@ function validateValue(schemaOrRef: JsonSchema, value: unknown, path: string): A
   const exactlyOne = schema.oneOf !== undefined && schema.anyOf === undefined;
   if (members && !schema.type) return validateUnion(members, value, path, exactlyOne);
   if (schema.enum && !schema.enum.includes(value)) {
-    if (actual !== 'string' && schema.enum.every((option) => typeof option === 'string')) return typeMismatch(path, 'a string', value);
+    if (actual !== 'string' && schema.enum.every((option) => typeof option === 'string'))
+      return typeMismatch(path, 'a string', value);
     return unsupportedValue(path, value, schema.enum);
   }
   let error: ApiError | null = null;

@@ -29,7 +29,6 @@ export interface AppOptions {
   requestTimeoutMs: number;
 }
 
-
 // Request ids: `req_` and 32 hex digits, as OpenAI's. Unique rather than secret: a random prefix per
 // process, then a counter (cheaper than 16 random bytes per request).
 const requestIdPrefix = randomBytes(8).toString('hex');
@@ -66,10 +65,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // A request must arrive whole within the timeout (Fastify's default, 0, let a trickled body hold
     // a connection for ever); Node checks every connection each connectionsCheckingInterval.
     requestTimeout: options.requestTimeoutMs,
-    http: { headersTimeout: Math.min(options.requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.min(options.requestTimeoutMs, 1_000) },
+    http: {
+      headersTimeout: Math.min(options.requestTimeoutMs, 60_000),
+      connectionsCheckingInterval: Math.min(options.requestTimeoutMs, 1_000),
+    },
     clientErrorHandler: answerClientError,
     // Undecodable URLs (e.g. '%E0%A4%A') fail before routing: answer them in the envelope too.
-    frameworkErrors: (error, request, reply) => sendError(toApiError(error, options.bodyLimitBytes), reply.headers(commonHeaders).header('x-request-id', request.id)),
+    frameworkErrors: (error, request, reply) =>
+      sendError(
+        toApiError(error, options.bodyLimitBytes),
+        reply.headers(commonHeaders).header('x-request-id', request.id),
+      ),
   });
   const routeTable = new RouteTable();
   app.addHook('onRoute', (route) => routeTable.add(route.url, route.method));
@@ -109,7 +115,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   if (logsRequests) {
     app.addHook('onResponse', (request, reply, done) => {
-      request.log.info({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      request.log.info(
+        {
+          reqId: request.id,
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
       done();
     });
   }
@@ -118,7 +133,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
     const allowed = routeTable.methodsFor(path).filter((method) => method !== 'HEAD');
-    return sendError(allowed.length > 0 ? methodNotAllowed(request.method, path, allowed) : invalidUrl(request.method, path), reply);
+    return sendError(
+      allowed.length > 0 ? methodNotAllowed(request.method, path, allowed) : invalidUrl(request.method, path),
+      reply,
+    );
   });
 
   registerConsole(app);

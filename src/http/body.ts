@@ -50,21 +50,25 @@ declare module 'fastify' {
 export function registerBodyParser(app: FastifyInstance, bodyLimitBytes: number): void {
   app.decorateRequest('rawBody', '');
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: bodyLimitBytes }, (request: FastifyRequest, text: string | Buffer, done) => {
-    const raw = typeof text === 'string' ? text : text.toString('utf8');
-    request.rawBody = raw;
-    if (raw.trim() === '') {
-      done(null, undefined);
-      return;
-    }
-    if (jsonDepth(raw, maxBodyDepth) > maxBodyDepth) {
-      done(bodyTooDeep(maxBodyDepth), undefined);
-      return;
-    }
-    try {
-      done(null, JSON.parse(raw));
-    } catch {
-      done(invalidJsonBody(), undefined);
-    }
-  });
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'string', bodyLimit: bodyLimitBytes },
+    (request: FastifyRequest, text: string | Buffer, done) => {
+      const raw = typeof text === 'string' ? text : text.toString('utf8');
+      request.rawBody = raw;
+      if (raw.trim() === '') {
+        done(null, undefined);
+        return;
+      }
+      if (jsonDepth(raw, maxBodyDepth) > maxBodyDepth) {
+        done(bodyTooDeep(maxBodyDepth), undefined);
+        return;
+      }
+      try {
+        done(null, JSON.parse(raw));
+      } catch {
+        done(invalidJsonBody(), undefined);
+      }
+    },
+  );
 }

@@ -20,7 +20,8 @@ const contentTypes: Record<string, string> = {
 // The console shows an image by URL from anywhere once its reader asks (web URLs are not loaded
 // by default), and runs no script but its own.
 const securityHeaders = {
-  'content-security-policy': "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };

@@ -22,12 +22,17 @@ export function toApiError(error: unknown, bodyLimitBytes: number): ApiError {
       return new ApiError(400, 'Invalid URL: the path could not be decoded.', { code: 'invalid_url' });
   }
   if (isDatabaseUnavailable(error)) {
-    return serviceUnavailable('The server could not reach its database. Please retry your request in a moment.', databaseRetryAfterSeconds);
+    return serviceUnavailable(
+      'The server could not reach its database. Please retry your request in a moment.',
+      databaseRetryAfterSeconds,
+    );
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new ApiError(fastifyError.statusCode, fastifyError.message ?? 'Bad request.');
   }
-  return new ApiError(500, 'The server had an error while processing your request. Sorry about that!', { type: 'server_error' });
+  return new ApiError(500, 'The server had an error while processing your request. Sorry about that!', {
+    type: 'server_error',
+  });
 }
 
 export function sendError(error: ApiError, reply: FastifyReply): FastifyReply {

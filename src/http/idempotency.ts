@@ -20,7 +20,11 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const key = Array.isArray(header) ? header[0] : header;
   if (key === undefined) return undefined;
   if (key.length === 0 || key.length > maxKeyLength) {
-    throw new ApiError(400, `Invalid 'Idempotency-Key' header: expected 1 to ${maxKeyLength} characters, but got ${key.length}.`, { code: 'invalid_idempotency_key' });
+    throw new ApiError(
+      400,
+      `Invalid 'Idempotency-Key' header: expected 1 to ${maxKeyLength} characters, but got ${key.length}.`,
+      { code: 'invalid_idempotency_key' },
+    );
   }
   return key;
 }
@@ -30,7 +34,12 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
  * transaction has committed. With an Idempotency-Key, the response is stored in that same
  * transaction, and a retry replays it (header `idempotent-replayed: true`).
  */
-export async function committedWrite<T>(store: Store, request: FastifyRequest, reply: FastifyReply, work: (tx: Repositories) => Promise<T>): Promise<T> {
+export async function committedWrite<T>(
+  store: Store,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (tx: Repositories) => Promise<T>,
+): Promise<T> {
   const written = await idempotentWrite(store, request, reply, work, (result) => result);
   return 'fresh' in written ? written.fresh : written.replayed;
 }
@@ -57,14 +66,23 @@ export async function idempotentWrite<T, S>(
       const prior = await tx.idempotency.findStoredResponse(request.projectId, key);
       if (prior && prior.createdAt > nowSeconds() - idempotencyWindowSeconds) {
         if (prior.requestHash !== requestHash) {
-          throw new ApiError(400, 'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one used earlier.', { code: 'idempotency_key_reused' });
+          throw new ApiError(
+            400,
+            'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one used earlier.',
+            { code: 'idempotency_key_reused' },
+          );
         }
         reply.header('idempotent-replayed', 'true').code(prior.statusCode);
         return { replayed: JSON.parse(prior.body) as S };
       }
       const result = await work(tx);
       const now = nowSeconds();
-      await tx.idempotency.storeResponse(request.projectId, key, { requestHash, statusCode: reply.statusCode, body: JSON.stringify(stored(result)), createdAt: now }, now - idempotencyWindowSeconds);
+      await tx.idempotency.storeResponse(
+        request.projectId,
+        key,
+        { requestHash, statusCode: reply.statusCode, body: JSON.stringify(stored(result)), createdAt: now },
+        now - idempotencyWindowSeconds,
+      );
       return { fresh: result };
     });
   try {

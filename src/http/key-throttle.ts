@@ -13,7 +13,12 @@ export interface KeyThrottleOptions {
   maxAddresses: number;
 }
 
-export const keyThrottleDefaults: KeyThrottleOptions = { firstDelayMs: 100, maxDelayMs: 3_000, forgetAfterMs: 15 * 60_000, maxAddresses: 10_000 };
+export const keyThrottleDefaults: KeyThrottleOptions = {
+  firstDelayMs: 100,
+  maxDelayMs: 3_000,
+  forgetAfterMs: 15 * 60_000,
+  maxAddresses: 10_000,
+};
 
 interface Failures {
   count: number;
@@ -26,7 +31,9 @@ function bucketOf(address: string): string {
   const [head = '', tail = ''] = address.split('::', 2);
   const headGroups = head === '' ? [] : head.split(':');
   const tailGroups = tail === '' ? [] : tail.split(':');
-  const groups = address.includes('::') ? [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups] : headGroups;
+  const groups = address.includes('::')
+    ? [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups]
+    : headGroups;
   return `${groups
     .slice(0, 4)
     .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''))

@@ -54,7 +54,10 @@ export function checkKeylessRequest(request: FastifyRequest): void {
   if (origin !== undefined) {
     const hostname = originHostname(origin);
     if (hostname === undefined || !isLoopbackHost(hostname)) {
-      throw forbidden('This Spool server has no API keys, so it does not answer requests sent by web pages of other sites.', 'origin_not_allowed');
+      throw forbidden(
+        'This Spool server has no API keys, so it does not answer requests sent by web pages of other sites.',
+        'origin_not_allowed',
+      );
     }
   }
   const rawContentType = request.headers['content-type'];

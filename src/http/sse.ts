@@ -27,7 +27,8 @@ export class SseWriter {
   }
 
   send = (event: RunEvent): void => {
-    if (/[\r\n]/.test(event.event)) throw new Error(`an SSE event name cannot hold a line break: ${JSON.stringify(event.event)}`);
+    if (/[\r\n]/.test(event.event))
+      throw new Error(`an SSE event name cannot hold a line break: ${JSON.stringify(event.event)}`);
     this.write(`event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`);
   };
 

@@ -23,7 +23,8 @@ export function decorateProjectId(app: FastifyInstance): void {
   app.decorateRequest('projectId', {
     getter(this: FastifyRequest): string {
       const projectId = this.authenticatedProjectId;
-      if (projectId === undefined) throw new Error(`${this.method} ${this.url} reached a handler without authentication`);
+      if (projectId === undefined)
+        throw new Error(`${this.method} ${this.url} reached a handler without authentication`);
       return projectId;
     },
   });

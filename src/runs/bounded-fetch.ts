@@ -24,10 +24,23 @@ function bounded(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
       transform(chunk, controller) {
         total += chunk.byteLength;
         const first = chunk.indexOf(newline);
-        const longest = first === -1 ? line + chunk.byteLength : Math.max(line + first, chunk.byteLength - chunk.lastIndexOf(newline) - 1);
+        const longest =
+          first === -1
+            ? line + chunk.byteLength
+            : Math.max(line + first, chunk.byteLength - chunk.lastIndexOf(newline) - 1);
         line = first === -1 ? line + chunk.byteLength : chunk.byteLength - chunk.lastIndexOf(newline) - 1;
-        if (longest > maxLineBytes) controller.error(new ResponseTooLarge(`The model server sent a stream event larger than ${maxLineBytes} bytes, more than Spool accepts.`));
-        else if (total > maxResponseBytes) controller.error(new ResponseTooLarge(`The model server sent more than ${maxResponseBytes} bytes for one answer, more than Spool accepts.`));
+        if (longest > maxLineBytes)
+          controller.error(
+            new ResponseTooLarge(
+              `The model server sent a stream event larger than ${maxLineBytes} bytes, more than Spool accepts.`,
+            ),
+          );
+        else if (total > maxResponseBytes)
+          controller.error(
+            new ResponseTooLarge(
+              `The model server sent more than ${maxResponseBytes} bytes for one answer, more than Spool accepts.`,
+            ),
+          );
         else controller.enqueue(chunk);
       },
     }),
@@ -38,5 +51,9 @@ function bounded(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
 export async function boundedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const response = await fetch(input, init);
   if (!response.body) return response;
-  return new Response(bounded(response.body), { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(bounded(response.body), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }

@@ -8,7 +8,8 @@ export type ImageUrlPolicy = 'public' | 'any';
 export const imageUrlPolicies: readonly ImageUrlPolicy[] = ['public', 'any'];
 
 /** What the model reads instead of an image it was not sent. */
-export const withheldImageNote = '[An image was attached here, but its URL is not a public web address, so it was not sent to the model.]';
+export const withheldImageNote =
+  '[An image was attached here, but its URL is not a public web address, so it was not sent to the model.]';
 
 // Loopback, private, link-local, unspecified, shared (carrier-grade NAT) and multicast ranges.
 const nonPublic = new BlockList();
@@ -35,7 +36,10 @@ for (const [network, prefix] of [
 }
 
 function isPublicHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (host === '' || host === 'localhost' || host.endsWith('.localhost')) return false;
   const family = isIP(host);
   if (family === 0) return true;

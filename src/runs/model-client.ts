@@ -55,16 +55,32 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
 function classify(error: unknown, idle: boolean, timeoutMs: number): ModelError {
   if (error instanceof ModelError) return error;
   if (idle) return new ModelError('server_error', `The model server sent nothing for ${timeoutMs} ms.`, true);
-  const tooLarge = error instanceof ResponseTooLarge ? error : error instanceof Error && error.cause instanceof ResponseTooLarge ? error.cause : undefined;
+  const tooLarge =
+    error instanceof ResponseTooLarge
+      ? error
+      : error instanceof Error && error.cause instanceof ResponseTooLarge
+        ? error.cause
+        : undefined;
   if (tooLarge) return new ModelError('server_error', tooLarge.message, false);
   const detail = error instanceof Error ? error.message : String(error);
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
     const status = error.status;
     const said = detail.replace(/^\d+\s*/, '');
-    if (status === 429) return new ModelError('rate_limit_exceeded', rateLimitMessage, true, { retryAfterMs: retryAfterMs(error.headers), status, detail: said });
-    return new ModelError('server_error', serverErrorMessage, status >= 500 || status === 408 || status === 409, { status, detail: said });
+    if (status === 429)
+      return new ModelError('rate_limit_exceeded', rateLimitMessage, true, {
+        retryAfterMs: retryAfterMs(error.headers),
+        status,
+        detail: said,
+      });
+    return new ModelError('server_error', serverErrorMessage, status >= 500 || status === 408 || status === 409, {
+      status,
+      detail: said,
+    });
   }
-  if (error instanceof OpenAI.APIConnectionError) return new ModelError('server_error', serverErrorMessage, true, { detail: `could not reach the model server: ${detail}` });
+  if (error instanceof OpenAI.APIConnectionError)
+    return new ModelError('server_error', serverErrorMessage, true, {
+      detail: `could not reach the model server: ${detail}`,
+    });
   return new ModelError('server_error', serverErrorMessage, false, { detail: `malformed response: ${detail}` });
 }
 
@@ -72,7 +88,13 @@ export class ModelClient {
   private readonly client: OpenAI;
 
   constructor(private readonly config: ModelConfig) {
-    this.client = new OpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, maxRetries: 0, timeout: config.idleTimeoutMs, fetch: boundedFetch });
+    this.client = new OpenAI({
+      baseURL: config.baseURL,
+      apiKey: config.apiKey,
+      maxRetries: 0,
+      timeout: config.idleTimeoutMs,
+      fetch: boundedFetch,
+    });
   }
 
   /** Streams one completion. Aborting `signal` stops it quietly; every failure is a ModelError. */
@@ -91,15 +113,24 @@ export class ModelClient {
     };
     armIdleTimer();
     try {
-      const chunks = await this.client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } }, { signal: controller.signal });
+      const chunks = await this.client.chat.completions.create(
+        { ...request, stream: true, stream_options: { include_usage: true } },
+        { signal: controller.signal },
+      );
       for await (const chunk of chunks) {
         armIdleTimer();
         if (chunk.usage) yield { type: 'usage', usage: usageOf(chunk.usage) };
         const choice = chunk.choices?.[0];
         if (!choice) continue;
-        if (typeof choice.delta?.content === 'string' && choice.delta.content !== '') yield { type: 'content', text: choice.delta.content };
+        if (typeof choice.delta?.content === 'string' && choice.delta.content !== '')
+          yield { type: 'content', text: choice.delta.content };
         for (const call of choice.delta?.tool_calls ?? []) {
-          yield { type: 'tool_call', index: call.index, name: call.function?.name, arguments: call.function?.arguments };
+          yield {
+            type: 'tool_call',
+            index: call.index,
+            name: call.function?.name,
+            arguments: call.function?.arguments,
+          };
         }
         if (choice.finish_reason) yield { type: 'finish', reason: choice.finish_reason };
       }

@@ -18,4 +18,3 @@ export function resolveModelName(config: ModelConfig, requested: string): string
   const mapped = (name: string) => (Object.hasOwn(config.modelMap, name) ? config.modelMap[name] : undefined);
   return mapped(requested) ?? mapped('*') ?? requested;
 }
-

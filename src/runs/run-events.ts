@@ -62,11 +62,27 @@ export function messageEvent(message: Message, name: 'created' | MessageStatus =
 }
 
 export function messageTextDelta(messageId: string, text: string, first: boolean): RunEvent {
-  return { event: 'thread.message.delta', data: { id: messageId, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: first ? { value: text, annotations: [] } : { value: text } }] } } };
+  return {
+    event: 'thread.message.delta',
+    data: {
+      id: messageId,
+      object: 'thread.message.delta',
+      delta: {
+        content: [{ index: 0, type: 'text', text: first ? { value: text, annotations: [] } : { value: text } }],
+      },
+    },
+  };
 }
 
 export function toolCallDelta(stepId: string, call: ToolCallDelta): RunEvent {
-  return { event: 'thread.run.step.delta', data: { id: stepId, object: 'thread.run.step.delta', delta: { step_details: { type: 'tool_calls', tool_calls: [call] } } } };
+  return {
+    event: 'thread.run.step.delta',
+    data: {
+      id: stepId,
+      object: 'thread.run.step.delta',
+      delta: { step_details: { type: 'tool_calls', tool_calls: [call] } },
+    },
+  };
 }
 
 export function emitRun(sink: RunEventSink, run: Run): void {

@@ -6,7 +6,19 @@ import type { ChatCompletionTool, ChatCompletionToolChoiceOption } from 'openai/
 import { nowSeconds } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { Message } from '../domain/message.js';
-import { actionRequired, addUsage, applyTransition, completed, type Ending, type FunctionToolCall, incomplete, type Run, type RunError, started, type Usage } from '../domain/run.js';
+import {
+  actionRequired,
+  addUsage,
+  applyTransition,
+  completed,
+  type Ending,
+  type FunctionToolCall,
+  incomplete,
+  type Run,
+  type RunError,
+  started,
+  type Usage,
+} from '../domain/run.js';
 import type { FunctionCallDetails, RunStep } from '../domain/run-step.js';
 import { functionTools } from '../domain/tools.js';
 import type { Store } from '../store/store.js';
@@ -14,7 +26,15 @@ import { buildPrompt } from './chat-history.js';
 import { type ChatRequest, type ModelClient, ModelError, type ModelEvent, serverErrorMessage } from './model-client.js';
 import { type ModelConfig, resolveModelName } from './model-config.js';
 import { emitEnded, endRun } from './run-endings.js';
-import { emitMessage, emitRun, emitStep, messageTextDelta, type RunEventSink, type ToolCallDelta, toolCallDelta } from './run-events.js';
+import {
+  emitMessage,
+  emitRun,
+  emitStep,
+  messageTextDelta,
+  type RunEventSink,
+  type ToolCallDelta,
+  toolCallDelta,
+} from './run-events.js';
 
 export interface ExecutionOptions {
   owner: string;
@@ -90,7 +110,8 @@ export class RunExecution {
     }
     if (status === 'cancelling') this.interrupt({ kind: 'ended', ending: { status: 'cancelled' } });
     else if (status !== 'in_progress' || !leased) this.interrupt({ kind: 'stopped' });
-    else if (this.run.expires_at !== null && nowSeconds() >= this.run.expires_at) this.interrupt({ kind: 'ended', ending: { status: 'expired' } });
+    else if (this.run.expires_at !== null && nowSeconds() >= this.run.expires_at)
+      this.interrupt({ kind: 'ended', ending: { status: 'expired' } });
   }
 
   /** Ends the run now as `ending` (a shutdown): the execution stops and tells its sink. */
@@ -105,7 +126,9 @@ export class RunExecution {
 
   async execute(): Promise<void> {
     const watcher = setInterval(() => {
-      this.check().catch((error: unknown) => this.options.log.warn({ err: error, run: this.run.id }, 'run watch failed'));
+      this.check().catch((error: unknown) =>
+        this.options.log.warn({ err: error, run: this.run.id }, 'run watch failed'),
+      );
     }, this.options.watchMs);
     try {
       await this.executeSegment();
@@ -115,7 +138,10 @@ export class RunExecution {
         return;
       }
       this.options.log.error({ err: error, run: this.run.id }, 'run execution failed');
-      await this.end({ status: 'failed', error: { code: 'server_error', message: 'The server had an error while processing the run.' } }).catch(() => undefined);
+      await this.end({
+        status: 'failed',
+        error: { code: 'server_error', message: 'The server had an error while processing the run.' },
+      }).catch(() => undefined);
     } finally {
       clearInterval(watcher);
       await this.store.runs.releaseLease(this.run.id, this.options.owner).catch(() => undefined);
@@ -138,28 +164,47 @@ export class RunExecution {
     if (run.status !== 'in_progress') return;
     emitRun(this.sink, run);
 
-    if (!this.model) return this.end({ status: 'failed', error: { code: 'server_error', message: noModelServerMessage } });
+    if (!this.model)
+      return this.end({ status: 'failed', error: { code: 'server_error', message: noModelServerMessage } });
     const request = await this.chatRequest(this.model.config);
-    if ('error' in request) return request.error === 'max_prompt_tokens' ? this.finishIncomplete('max_prompt_tokens') : this.end({ status: 'failed', error: request.error });
+    if ('error' in request)
+      return request.error === 'max_prompt_tokens'
+        ? this.finishIncomplete('max_prompt_tokens')
+        : this.end({ status: 'failed', error: request.error });
     await this.callModel(this.model.client, request.chat);
     this.throwIfInterrupted();
     await this.finish();
   }
 
-  private async chatRequest(config: ModelConfig): Promise<{ chat: ChatRequest } | { error: RunError | 'max_prompt_tokens' }> {
-    const [messages, steps] = await Promise.all([this.store.messages.allOfThread(this.projectId, this.run.thread_id), this.store.steps.ofRun(this.run.id)]);
+  private async chatRequest(
+    config: ModelConfig,
+  ): Promise<{ chat: ChatRequest } | { error: RunError | 'max_prompt_tokens' }> {
+    const [messages, steps] = await Promise.all([
+      this.store.messages.allOfThread(this.projectId, this.run.thread_id),
+      this.store.steps.ofRun(this.run.id),
+    ]);
     const prompt = buildPrompt(this.run, messages, steps, config.imageUrls);
     if (prompt.overBudget) return { error: 'max_prompt_tokens' };
-    const tools: ChatCompletionTool[] = functionTools(this.run.tools).map((tool) => ({ type: 'function', function: tool.function }));
+    const tools: ChatCompletionTool[] = functionTools(this.run.tools).map((tool) => ({
+      type: 'function',
+      function: tool.function,
+    }));
     const choice = this.run.tool_choice;
     if (typeof choice === 'object' && choice.type !== 'function') {
-      return { error: { code: 'server_error', message: `tool_choice ${choice.type} needs the ${choice.type} tool, which Spool does not run yet.` } };
+      return {
+        error: {
+          code: 'server_error',
+          message: `tool_choice ${choice.type} needs the ${choice.type} tool, which Spool does not run yet.`,
+        },
+      };
     }
     const chat: ChatRequest = { model: resolveModelName(config, this.run.model), messages: prompt.messages };
     if (tools.length > 0) {
       chat.tools = tools;
       chat.parallel_tool_calls = this.run.parallel_tool_calls;
-      chat.tool_choice = (typeof choice === 'object' ? { type: 'function', function: { name: choice.function?.name ?? '' } } : choice) as ChatCompletionToolChoiceOption;
+      chat.tool_choice = (
+        typeof choice === 'object' ? { type: 'function', function: { name: choice.function?.name ?? '' } } : choice
+      ) as ChatCompletionToolChoiceOption;
     }
     if (this.run.temperature !== null) chat.temperature = this.run.temperature;
     if (this.run.top_p !== null) chat.top_p = this.run.top_p;
@@ -186,12 +231,20 @@ export class RunExecution {
           }
         }
         this.throwIfInterrupted();
-        if (this.finishReason === undefined && !this.answerCut) throw new ModelError('server_error', 'The model server closed the stream before it finished the answer.', !produced);
+        if (this.finishReason === undefined && !this.answerCut)
+          throw new ModelError(
+            'server_error',
+            'The model server closed the stream before it finished the answer.',
+            !produced,
+          );
         return;
       } catch (error) {
         this.throwIfInterrupted();
         if (!(error instanceof ModelError)) throw error;
-        this.options.log.warn({ run: this.run.id, attempt, status: error.status, upstream: error.detail, lastError: error.message }, 'model call failed');
+        this.options.log.warn(
+          { run: this.run.id, attempt, status: error.status, upstream: error.detail, lastError: error.message },
+          'model call failed',
+        );
         if (produced || !error.retriable || attempt >= this.options.maxModelAttempts) throw this.failWith(error);
         const backoff = Math.min(error.retryAfterMs ?? this.options.retryBaseMs * 2 ** (attempt - 1), 10_000);
         await sleep(backoff, undefined, { signal: this.abort.signal }).catch(() => undefined);
@@ -201,7 +254,10 @@ export class RunExecution {
   }
 
   private failWith(error: ModelError): Interrupted {
-    this.interruption = { kind: 'ended', ending: { status: 'failed', error: { code: error.code, message: error.message } } };
+    this.interruption = {
+      kind: 'ended',
+      ending: { status: 'failed', error: { code: error.code, message: error.message } },
+    };
     return new Interrupted();
   }
 
@@ -301,7 +357,10 @@ export class RunExecution {
     if (text.length <= room) return text;
     this.answerCut = true;
     this.finishReason = 'length';
-    this.options.log.warn({ run: this.run.id, limit: maxAnswerCharacters }, "the model's answer reached the most a message holds; the rest was not read");
+    this.options.log.warn(
+      { run: this.run.id, limit: maxAnswerCharacters },
+      "the model's answer reached the most a message holds; the rest was not read",
+    );
     // Never end on half of a surrogate pair.
     return text.slice(0, room).replace(/[\uD800-\uDBFF]$/, '');
   }
@@ -350,7 +409,12 @@ export class RunExecution {
     if (!call) {
       call = { id: newId('call'), type: 'function', function: { name: name ?? '', arguments: '', output: null } };
       this.calls[index] = call;
-      delta({ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '', output: null } });
+      delta({
+        index,
+        id: call.id,
+        type: 'function',
+        function: { name: call.function.name, arguments: '', output: null },
+      });
     } else if (name) call.function.name += name;
     if (args) {
       this.toolArgumentCharacters += args.length;
@@ -363,25 +427,43 @@ export class RunExecution {
   private checkToolCallLimits(index: number, name: string | undefined, args: string | undefined): void {
     const call = this.calls[index];
     if (!call && index !== this.calls.length) {
-      this.options.log.warn({ run: this.run.id, index, calls: this.calls.length }, 'the model server sent a tool call out of order');
+      this.options.log.warn(
+        { run: this.run.id, index, calls: this.calls.length },
+        'the model server sent a tool call out of order',
+      );
       throw this.failWith(new ModelError('server_error', serverErrorMessage, false));
     }
-    if (!call && index >= maxToolCalls) throw this.overLimit(`The model made more than ${maxToolCalls} tool calls in one answer, the most Spool accepts.`);
+    if (!call && index >= maxToolCalls)
+      throw this.overLimit(
+        `The model made more than ${maxToolCalls} tool calls in one answer, the most Spool accepts.`,
+      );
     if ((call?.function.name.length ?? 0) + (name?.length ?? 0) > maxToolNameCharacters) {
-      throw this.overLimit(`The model called a function whose name is longer than ${maxToolNameCharacters} characters, which no run can declare.`);
+      throw this.overLimit(
+        `The model called a function whose name is longer than ${maxToolNameCharacters} characters, which no run can declare.`,
+      );
     }
     const added = args?.length ?? 0;
     if ((call?.function.arguments.length ?? 0) + added > maxToolArgumentCharacters) {
-      throw this.overLimit(`The arguments of one of the model's tool calls exceeded ${maxToolArgumentCharacters} characters, the most Spool accepts for one call.`);
+      throw this.overLimit(
+        `The arguments of one of the model's tool calls exceeded ${maxToolArgumentCharacters} characters, the most Spool accepts for one call.`,
+      );
     }
     if (this.toolArgumentCharacters + added > maxAllToolArgumentCharacters) {
-      throw this.overLimit(`The arguments of the model's tool calls exceeded ${maxAllToolArgumentCharacters} characters in all, the most Spool accepts for one answer.`);
+      throw this.overLimit(
+        `The arguments of the model's tool calls exceeded ${maxAllToolArgumentCharacters} characters in all, the most Spool accepts for one answer.`,
+      );
     }
   }
 
   private async finish(): Promise<void> {
     if (this.answerCut && this.toolStep) {
-      return this.end({ status: 'failed', error: { code: 'server_error', message: `The model's answer exceeded ${maxAnswerCharacters} characters, the most a message holds.` } });
+      return this.end({
+        status: 'failed',
+        error: {
+          code: 'server_error',
+          message: `The model's answer exceeded ${maxAnswerCharacters} characters, the most a message holds.`,
+        },
+      });
     }
     if (this.calls.length > 0) return this.requireAction();
     if (this.finishReason === 'length') {
@@ -390,7 +472,10 @@ export class RunExecution {
     }
     if (this.finishReason === 'content_filter') {
       await this.completeMessage('content_filter');
-      return this.end({ status: 'failed', error: { code: 'invalid_prompt', message: "The model server's content filter stopped the answer." } });
+      return this.end({
+        status: 'failed',
+        error: { code: 'invalid_prompt', message: "The model server's content filter stopped the answer." },
+      });
     }
     await this.completeMessage();
     const now = nowSeconds();
@@ -420,7 +505,11 @@ export class RunExecution {
       step.usage = this.usage;
       await this.store.steps.save(step);
     }
-    const toolCalls: FunctionToolCall[] = this.calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } }));
+    const toolCalls: FunctionToolCall[] = this.calls.map((call) => ({
+      id: call.id,
+      type: 'function',
+      function: { name: call.function.name, arguments: call.function.arguments },
+    }));
     const run = await this.updateActive((current) => actionRequired(current, toolCalls, this.usage));
     if (run) emitRun(this.sink, run);
   }

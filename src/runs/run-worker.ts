@@ -37,7 +37,14 @@ export class RunWorker {
     options: WorkerOptions,
   ) {
     this.model = modelConfig ? { client: new ModelClient(modelConfig), config: modelConfig } : undefined;
-    this.options = { leaseMs: 30_000, pollMs: 500, maxConcurrent: 32, shutdownGraceMs: 10_000, runLifetimeSeconds: defaultRunLifetimeSeconds, ...options };
+    this.options = {
+      leaseMs: 30_000,
+      pollMs: 500,
+      maxConcurrent: 32,
+      shutdownGraceMs: 10_000,
+      runLifetimeSeconds: defaultRunLifetimeSeconds,
+      ...options,
+    };
   }
 
   /** A new lease for a run this replica creates and will execute itself. */
@@ -96,7 +103,9 @@ export class RunWorker {
 
   /** Has an execution look at its run now; a failed look is logged (the watcher looks again soon). */
   private check(execution: RunExecution): void {
-    execution.check().catch((error: unknown) => this.options.log.warn({ err: error, run: execution.runId }, 'run check failed'));
+    execution
+      .check()
+      .catch((error: unknown) => this.options.log.warn({ err: error, run: execution.runId }, 'run check failed'));
   }
 
   private async claimAndExecute(runId: string): Promise<void> {
@@ -115,7 +124,9 @@ export class RunWorker {
     this.polling = true;
     try {
       while (!this.stopping && this.executions.size < this.options.maxConcurrent) {
-        const claimed = await this.store.transaction((tx) => tx.runs.claimQueued(this.owner, Date.now(), this.options.leaseMs));
+        const claimed = await this.store.transaction((tx) =>
+          tx.runs.claimQueued(this.owner, Date.now(), this.options.leaseMs),
+        );
         if (!claimed) break;
         void this.executeNow(claimed.projectId, claimed.run, discardEvents);
       }
@@ -142,7 +153,10 @@ export class RunWorker {
       }
       for (const runId of await this.store.runs.unheldIds('in_progress', Date.now())) {
         if (this.executions.has(runId)) continue;
-        await endRun(this.store, runId, { status: 'failed', error: { code: 'server_error', message: 'The server executing this run stopped before the run finished.' } });
+        await endRun(this.store, runId, {
+          status: 'failed',
+          error: { code: 'server_error', message: 'The server executing this run stopped before the run finished.' },
+        });
       }
     } catch (error) {
       this.options.log.warn({ err: error }, 'run sweep failed');
@@ -159,7 +173,10 @@ export class RunWorker {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
     await settledWithin([...this.running], graceMs);
-    const ending = { status: 'failed', error: { code: 'server_error', message: 'The server shut down while the run was in progress.' } } as const;
+    const ending = {
+      status: 'failed',
+      error: { code: 'server_error', message: 'The server shut down while the run was in progress.' },
+    } as const;
     for (const execution of this.executions.values()) execution.endNow(ending);
     await settledWithin([...this.running], endingMs);
     // An execution that did not stop in time (a database that no longer answers, say) is ended directly.

@@ -69,18 +69,36 @@ export class ApiKeys {
   async syncEnvKeys(keys: readonly string[]): Promise<void> {
     const wanted = new Map(keys.map((key) => [hashApiKey(key), key]));
     await this.db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('api_keys').select(['id', 'key_hash', 'redacted']).where('source', '=', 'env').execute();
+      const existing = await trx
+        .selectFrom('api_keys')
+        .select(['id', 'key_hash', 'redacted'])
+        .where('source', '=', 'env')
+        .execute();
       const stale = existing.filter((row) => !wanted.has(row.key_hash)).map((row) => row.id);
       if (stale.length > 0) await trx.deleteFrom('api_keys').where('id', 'in', stale).execute();
       const present = new Map(existing.map((row) => [row.key_hash, row]));
       for (const [hash, key] of wanted) {
         const row = present.get(hash);
         // A key redacted by an earlier version lost its last 4 (see migration 0003): given back here.
-        if (row && row.redacted !== redactApiKey(key)) await trx.updateTable('api_keys').set({ redacted: redactApiKey(key) }).where('id', '=', row.id).execute();
+        if (row && row.redacted !== redactApiKey(key))
+          await trx
+            .updateTable('api_keys')
+            .set({ redacted: redactApiKey(key) })
+            .where('id', '=', row.id)
+            .execute();
         if (row) continue;
         await trx
           .insertInto('api_keys')
-          .values({ id: newId('key'), project_id: defaultProjectId, key_hash: hash, redacted: redactApiKey(key), name: 'SPOOL_API_KEYS', source: 'env', created_at: nowSeconds(), revoked_at: null })
+          .values({
+            id: newId('key'),
+            project_id: defaultProjectId,
+            key_hash: hash,
+            redacted: redactApiKey(key),
+            name: 'SPOOL_API_KEYS',
+            source: 'env',
+            created_at: nowSeconds(),
+            revoked_at: null,
+          })
           .onConflict((oc) => oc.column('key_hash').doNothing())
           .execute();
       }
@@ -96,7 +114,11 @@ export class ApiKeys {
     const existing = await this.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirst();
     if (existing) return existing.id;
     const id = newId('proj');
-    await this.db.insertInto('projects').values({ id, name, created_at: nowSeconds() }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    await this.db
+      .insertInto('projects')
+      .values({ id, name, created_at: nowSeconds() })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
     const row = await this.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirstOrThrow();
     return row.id;
   }
@@ -105,24 +127,61 @@ export class ApiKeys {
   async create(projectName: string, name: string | null): Promise<{ key: string; record: ApiKeyRecord }> {
     const projectId = await this.ensureProject(projectName);
     const key = `sk-spool-${randomBase62(40)}`;
-    const record = { id: newId('key'), project_id: projectId, key_hash: hashApiKey(key), redacted: redactApiKey(key), name, source: 'admin', created_at: nowSeconds(), revoked_at: null };
+    const record = {
+      id: newId('key'),
+      project_id: projectId,
+      key_hash: hashApiKey(key),
+      redacted: redactApiKey(key),
+      name,
+      source: 'admin',
+      created_at: nowSeconds(),
+      revoked_at: null,
+    };
     await this.db.insertInto('api_keys').values(record).execute();
-    return { key, record: { id: record.id, project: projectName, redacted: record.redacted, name, source: 'admin', created_at: record.created_at, revoked_at: null } };
+    return {
+      key,
+      record: {
+        id: record.id,
+        project: projectName,
+        redacted: record.redacted,
+        name,
+        source: 'admin',
+        created_at: record.created_at,
+        revoked_at: null,
+      },
+    };
   }
 
   async list(): Promise<ApiKeyRecord[]> {
     const rows = await this.db
       .selectFrom('api_keys')
       .innerJoin('projects', 'projects.id', 'api_keys.project_id')
-      .select(['api_keys.id', 'projects.name as project', 'api_keys.redacted', 'api_keys.name', 'api_keys.source', 'api_keys.created_at', 'api_keys.revoked_at'])
+      .select([
+        'api_keys.id',
+        'projects.name as project',
+        'api_keys.redacted',
+        'api_keys.name',
+        'api_keys.source',
+        'api_keys.created_at',
+        'api_keys.revoked_at',
+      ])
       .orderBy('api_keys.created_at')
       .execute();
-    return rows.map((row) => ({ ...row, created_at: Number(row.created_at), revoked_at: row.revoked_at === null ? null : Number(row.revoked_at) }));
+    return rows.map((row) => ({
+      ...row,
+      created_at: Number(row.created_at),
+      revoked_at: row.revoked_at === null ? null : Number(row.revoked_at),
+    }));
   }
 
   /** Revokes a key by its id; false when there is no such active key. */
   async revoke(id: string): Promise<boolean> {
-    const result = await this.db.updateTable('api_keys').set({ revoked_at: nowSeconds() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    const result = await this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: nowSeconds() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 }

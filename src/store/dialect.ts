@@ -9,7 +9,10 @@ export type DialectName = 'sqlite' | 'postgres';
  * READ COMMITTED, so without the lock two replicas would both read, and the last write would undo
  * the first. SQLite needs none: Spool's SQLite store runs one transaction at a time.
  */
-export function forUpdate<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, dialect: DialectName): SelectQueryBuilder<DB, TB, O> {
+export function forUpdate<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  dialect: DialectName,
+): SelectQueryBuilder<DB, TB, O> {
   return dialect === 'postgres' ? query.forUpdate() : query;
 }
 
@@ -18,7 +21,10 @@ export function forUpdate<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<
  * taken by exactly one replica; rows another replica is working on are passed over, not waited for.
  * On SQLite, with one writer at a time, a plain select is already exclusive.
  */
-export function claimUnlocked<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, dialect: DialectName): SelectQueryBuilder<DB, TB, O> {
+export function claimUnlocked<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  dialect: DialectName,
+): SelectQueryBuilder<DB, TB, O> {
   return dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
 }
 
@@ -48,7 +54,16 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 // Socket failures: the server restarted, is unreachable, or dropped the connection.
-const socketErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const socketErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 // SQLSTATEs worth retrying: connection exceptions (class 08), insufficient resources (class 53),
 // server shutting down or starting up, statement or lock timeouts, serialization failures and deadlocks.

@@ -14,8 +14,20 @@ export class IdempotencyRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async findStoredResponse(projectId: string, key: string): Promise<StoredResponse | undefined> {
-    const row = await this.db.selectFrom('idempotency_keys').selectAll().where('project_id', '=', projectId).where('key', '=', key).executeTakeFirst();
-    return row ? { requestHash: row.request_hash, statusCode: row.status_code, body: row.response_body, createdAt: Number(row.created_at) } : undefined;
+    const row = await this.db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row
+      ? {
+          requestHash: row.request_hash,
+          statusCode: row.status_code,
+          body: row.response_body,
+          createdAt: Number(row.created_at),
+        }
+      : undefined;
   }
 
   /**
@@ -24,7 +36,12 @@ export class IdempotencyRepository {
    * unique violation, and the caller replays that response instead.
    */
   async storeResponse(projectId: string, key: string, response: StoredResponse, expiredBefore: number): Promise<void> {
-    await this.db.deleteFrom('idempotency_keys').where('project_id', '=', projectId).where('key', '=', key).where('created_at', '<=', expiredBefore).execute();
+    await this.db
+      .deleteFrom('idempotency_keys')
+      .where('project_id', '=', projectId)
+      .where('key', '=', key)
+      .where('created_at', '<=', expiredBefore)
+      .execute();
     await this.db
       .insertInto('idempotency_keys')
       .values({

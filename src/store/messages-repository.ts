@@ -16,7 +16,8 @@ function messageFromRow(row: Selectable<MessagesTable>): Message {
     created_at: Number(row.created_at),
     thread_id: row.thread_id,
     status: row.status as MessageStatus,
-    incomplete_details: row.incomplete_details === null ? null : (JSON.parse(row.incomplete_details) as { reason: string }),
+    incomplete_details:
+      row.incomplete_details === null ? null : (JSON.parse(row.incomplete_details) as { reason: string }),
     completed_at: row.completed_at === null ? null : Number(row.completed_at),
     incomplete_at: row.incomplete_at === null ? null : Number(row.incomplete_at),
     role: row.role as MessageRole,
@@ -67,7 +68,12 @@ const queries = {
       }),
   ),
   selectMessage: precompiled((db, _dialect, id: string, threadId: string, projectId: string) =>
-    db.selectFrom('messages').selectAll().where('id', '=', id).where('thread_id', '=', threadId).where('project_id', '=', projectId),
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', id)
+      .where('thread_id', '=', threadId)
+      .where('project_id', '=', projectId),
   ),
 };
 
@@ -103,7 +109,12 @@ export class MessagesRepository {
     return row ? messageFromRow(row) : undefined;
   }
 
-  async updateMetadata(projectId: string, threadId: string, id: string, metadata: MetadataMap): Promise<Message | undefined> {
+  async updateMetadata(
+    projectId: string,
+    threadId: string,
+    id: string,
+    metadata: MetadataMap,
+  ): Promise<Message | undefined> {
     const row = await this.db
       .updateTable('messages')
       .set({ metadata: JSON.stringify(metadata) })
@@ -132,13 +143,25 @@ export class MessagesRepository {
 
   /** The messages a run is still writing. */
   async inProgressOfRun(runId: string): Promise<Message[]> {
-    const rows = await this.db.selectFrom('messages').selectAll().where('run_id', '=', runId).where('status', '=', 'in_progress').execute();
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('status', '=', 'in_progress')
+      .execute();
     return rows.map(messageFromRow);
   }
 
   /** Every message of a thread, oldest first: a run's prompt. */
   async allOfThread(projectId: string, threadId: string): Promise<Message[]> {
-    const rows = await this.db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('project_id', '=', projectId).orderBy('created_at').orderBy('seq').execute();
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('thread_id', '=', threadId)
+      .where('project_id', '=', projectId)
+      .orderBy('created_at')
+      .orderBy('seq')
+      .execute();
     return rows.map(messageFromRow);
   }
 
@@ -154,11 +177,26 @@ export class MessagesRepository {
 
   async list(projectId: string, threadId: string, params: ListParams, runId?: string): Promise<Page<Message>> {
     const cursors = await resolveCursors(params, 'message', (id) =>
-      this.db.selectFrom('messages').select(['created_at', 'seq']).where('id', '=', id).where('thread_id', '=', threadId).where('project_id', '=', projectId).executeTakeFirst(),
+      this.db
+        .selectFrom('messages')
+        .select(['created_at', 'seq'])
+        .where('id', '=', id)
+        .where('thread_id', '=', threadId)
+        .where('project_id', '=', projectId)
+        .executeTakeFirst(),
     );
-    let query = this.db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('project_id', '=', projectId);
+    let query = this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('thread_id', '=', threadId)
+      .where('project_id', '=', projectId);
     if (runId !== undefined) query = query.where('run_id', '=', runId);
-    const page = await fetchPage(query, { createdAt: 'created_at', seq: 'seq', sizeColumns: ['content', 'attachments', 'metadata'] }, params, cursors);
+    const page = await fetchPage(
+      query,
+      { createdAt: 'created_at', seq: 'seq', sizeColumns: ['content', 'attachments', 'metadata'] },
+      params,
+      cursors,
+    );
     return { items: page.items.map(messageFromRow), hasMore: page.hasMore };
   }
 }

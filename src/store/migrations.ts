@@ -1,7 +1,14 @@
 // Numbered schema migrations for both engines, run by Kysely's Migrator, which takes a lock so that
 // replicas starting together apply each migration once (on PostgreSQL a session advisory lock held
 // around one transaction that re-reads what has been applied; see docs/deploy.md).
-import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import {
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  sql,
+} from 'kysely';
 import type { DialectName } from './dialect.js';
 import type { Database } from './schema.js';
 
@@ -43,7 +50,11 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('metadata', 'text', (c) => c.notNull())
           .addColumn('tool_resources', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('threads_by_project').on('threads').columns(['project_id', 'created_at', 'seq']).execute();
+        await db.schema
+          .createIndex('threads_by_project')
+          .on('threads')
+          .columns(['project_id', 'created_at', 'seq'])
+          .execute();
         await db.schema
           .createTable('thread_metadata')
           .addColumn('project_id', 'text', (c) => c.notNull())
@@ -76,7 +87,11 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('incomplete_at', 'bigint')
           .addColumn('incomplete_details', 'text')
           .execute();
-        await db.schema.createIndex('messages_by_thread').on('messages').columns(['thread_id', 'created_at', 'seq']).execute();
+        await db.schema
+          .createIndex('messages_by_thread')
+          .on('messages')
+          .columns(['thread_id', 'created_at', 'seq'])
+          .execute();
         await db.schema
           .createTable('idempotency_keys')
           .addColumn('project_id', 'text', (c) => c.notNull())
@@ -88,7 +103,9 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .addPrimaryKeyConstraint('idempotency_keys_pk', ['project_id', 'key'])
           .execute();
         await db.schema.createIndex('idempotency_keys_by_age').on('idempotency_keys').column('created_at').execute();
-        await sql`insert into projects (id, name, created_at) values ('proj_default', 'default', ${Math.floor(Date.now() / 1000)})`.execute(db);
+        await sql`insert into projects (id, name, created_at) values ('proj_default', 'default', ${Math.floor(Date.now() / 1000)})`.execute(
+          db,
+        );
       },
     },
     '0002_assistants_and_runs': {
@@ -101,7 +118,11 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('created_at', 'bigint', (c) => c.notNull())
           .addColumn('data', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('assistants_by_project').on('assistants').columns(['project_id', 'created_at', 'seq']).execute();
+        await db.schema
+          .createIndex('assistants_by_project')
+          .on('assistants')
+          .columns(['project_id', 'created_at', 'seq'])
+          .execute();
         await db.schema
           .createTable('runs')
           .addColumn('seq', sequenceType, sequenceColumn)
@@ -135,7 +156,11 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('created_at', 'bigint', (c) => c.notNull())
           .addColumn('data', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('run_steps_by_run').on('run_steps').columns(['run_id', 'created_at', 'seq']).execute();
+        await db.schema
+          .createIndex('run_steps_by_run')
+          .on('run_steps')
+          .columns(['run_id', 'created_at', 'seq'])
+          .execute();
       },
     },
     '0003_short_redacted_keys': {
@@ -144,7 +169,9 @@ function migrations(dialect: DialectName): Record<string, Migration> {
       // the 7-character prefix new keys show, and nothing at all of a key shorter than 20 characters
       // (a stored prefix under 10 characters), whose half is too much of it.
       async up(db: Kysely<unknown>) {
-        await sql`update api_keys set redacted = case when length(redacted) >= 13 then substr(redacted, 1, 7) || '...' else '...' end`.execute(db);
+        await sql`update api_keys set redacted = case when length(redacted) >= 13 then substr(redacted, 1, 7) || '...' else '...' end`.execute(
+          db,
+        );
       },
     },
   };

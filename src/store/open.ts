@@ -14,7 +14,11 @@ export interface StoreSettings {
   sqliteWalLimitBytes?: number;
 }
 
-export function openStore(settings: StoreSettings, onConnectionError?: (error: Error) => void, onCheckpointError?: (message: string) => void): Promise<Store> {
+export function openStore(
+  settings: StoreSettings,
+  onConnectionError?: (error: Error) => void,
+  onCheckpointError?: (message: string) => void,
+): Promise<Store> {
   if (settings.databaseUrl === undefined) {
     return openSqliteStore(settings.sqliteFile, {
       durability: settings.durability,

@@ -84,7 +84,8 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
 ): Promise<Page<Row>> {
   const descending = params.order === 'desc';
   const key = sql`(${sql.ref(keys.createdAt)}, ${sql.ref(keys.seq)})`;
-  const beyond = (cursor: Cursor, operator: '<' | '>') => sql<SqlBool>`${key} ${sql.raw(operator)} (${cursor.created_at}, ${cursor.seq})`;
+  const beyond = (cursor: Cursor, operator: '<' | '>') =>
+    sql<SqlBool>`${key} ${sql.raw(operator)} (${cursor.created_at}, ${cursor.seq})`;
   let scoped = query;
   if (cursors.after) scoped = scoped.where(beyond(cursors.after, descending ? '<' : '>'));
   if (cursors.before) scoped = scoped.where(beyond(cursors.before, descending ? '>' : '<'));
@@ -97,7 +98,10 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
   let measuredMore: boolean | undefined;
   if (keys.sizeColumns && keys.sizeColumns.length > 0) {
     // Measure first: a page of large rows is cut to the budget before any of them is read.
-    const size = sql.join(keys.sizeColumns.map((column) => sql`length(${sql.ref(column)})`), sql` + `);
+    const size = sql.join(
+      keys.sizeColumns.map((column) => sql`length(${sql.ref(column)})`),
+      sql` + `,
+    );
     const measured = await ordered(scoped.clearSelect().select(sql<number | string>`${size}`.as('stored_size')))
       .limit(params.limit + 1)
       .execute();

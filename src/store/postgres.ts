@@ -24,7 +24,8 @@ const int8Oid = 20;
 
 // Sequences and Unix seconds stay far below 2^53, so int8 (pg's default: a string) reads as a number.
 const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === int8Oid ? Number : pg.types.getTypeParser(oid, format ?? 'text'))) as pg.CustomTypesConfig['getTypeParser'],
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === int8Oid ? Number : pg.types.getTypeParser(oid, format ?? 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 function newPool(settings: PostgresSettings, max: number, statementTimeoutMs: number): pg.Pool {
@@ -60,6 +61,9 @@ export async function openPostgresStore(settings: PostgresSettings): Promise<Sto
   } finally {
     await migrator.destroy();
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: newPool(settings, settings.poolSize, settings.statementTimeoutMs) }), plugins: [new PostgresTextPlugin()] });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: newPool(settings, settings.poolSize, settings.statementTimeoutMs) }),
+    plugins: [new PostgresTextPlugin()],
+  });
   return new Store(db, 'postgres');
 }

@@ -20,7 +20,9 @@ interface Plan {
  * placeholder stands in for it while the query is compiled), and its SQL must not depend on the
  * arguments' values (no `in` lists of varying length).
  */
-export function precompiled<Args extends unknown[], Row>(build: (db: Kysely<Database>, dialect: DialectName, ...args: Args) => Compilable<Row>) {
+export function precompiled<Args extends unknown[], Row>(
+  build: (db: Kysely<Database>, dialect: DialectName, ...args: Args) => Compilable<Row>,
+) {
   const plans = new Map<DialectName, Plan>();
   const arity = build.length - 2;
   return async (db: Kysely<Database>, dialect: DialectName, ...args: Args): Promise<QueryResult<Row>> => {
@@ -31,14 +33,17 @@ export function precompiled<Args extends unknown[], Row>(build: (db: Kysely<Data
       plan = {
         sql: compiled.sql,
         slots: compiled.parameters.map((parameter) =>
-          typeof parameter === 'string' && parameter.startsWith(placeholderPrefix) ? { argument: Number(parameter.slice(placeholderPrefix.length)) } : { constant: parameter },
+          typeof parameter === 'string' && parameter.startsWith(placeholderPrefix)
+            ? { argument: Number(parameter.slice(placeholderPrefix.length)) }
+            : { constant: parameter },
         ),
       };
       plans.set(dialect, plan);
     }
     const parameters = plan.slots.map((slot) => ('argument' in slot ? args[slot.argument] : slot.constant));
     // A compiled query skips Kysely's plugins, PostgresTextPlugin among them: do its work here.
-    if (dialect === 'postgres') for (const [index, value] of parameters.entries()) parameters[index] = withoutNul(value);
+    if (dialect === 'postgres')
+      for (const [index, value] of parameters.entries()) parameters[index] = withoutNul(value);
     return db.executeQuery(CompiledQuery.raw(plan.sql, parameters)) as Promise<QueryResult<Row>>;
   };
 }

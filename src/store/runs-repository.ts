@@ -18,10 +18,19 @@ export interface ClaimedRun {
 // The queries on every thread request's path, compiled once (see precompiled.ts).
 const queries = {
   activeRun: precompiled((db, _dialect, threadId: string, projectId: string) =>
-    db.selectFrom('runs').select('data').where('thread_id', '=', threadId).where('project_id', '=', projectId).where('status', 'in', activeRunStatuses),
+    db
+      .selectFrom('runs')
+      .select('data')
+      .where('thread_id', '=', threadId)
+      .where('project_id', '=', projectId)
+      .where('status', 'in', activeRunStatuses),
   ),
-  deleteRunsOfThread: precompiled((db, _dialect, threadId: string, projectId: string) => db.deleteFrom('runs').where('thread_id', '=', threadId).where('project_id', '=', projectId).returning('id')),
-  deleteStepsOfThread: precompiled((db, _dialect, threadId: string, projectId: string) => db.deleteFrom('run_steps').where('thread_id', '=', threadId).where('project_id', '=', projectId)),
+  deleteRunsOfThread: precompiled((db, _dialect, threadId: string, projectId: string) =>
+    db.deleteFrom('runs').where('thread_id', '=', threadId).where('project_id', '=', projectId).returning('id'),
+  ),
+  deleteStepsOfThread: precompiled((db, _dialect, threadId: string, projectId: string) =>
+    db.deleteFrom('run_steps').where('thread_id', '=', threadId).where('project_id', '=', projectId),
+  ),
 };
 
 export class RunsRepository {
@@ -55,11 +64,21 @@ export class RunsRepository {
 
   /** Forgets every claim: for a store only this process uses, whose previous owner is gone. */
   async releaseAllLeases(): Promise<void> {
-    await this.db.updateTable('runs').set({ lease_owner: null, lease_expires_at: null }).where('lease_owner', 'is not', null).execute();
+    await this.db
+      .updateTable('runs')
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where('lease_owner', 'is not', null)
+      .execute();
   }
 
   async get(projectId: string, threadId: string, id: string): Promise<Run | undefined> {
-    const row = await this.db.selectFrom('runs').select('data').where('id', '=', id).where('thread_id', '=', threadId).where('project_id', '=', projectId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('runs')
+      .select('data')
+      .where('id', '=', id)
+      .where('thread_id', '=', threadId)
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
     return row ? (JSON.parse(row.data) as Run) : undefined;
   }
 
@@ -74,17 +93,36 @@ export class RunsRepository {
    */
   async update(runId: string, change: (run: Run) => void): Promise<Run | undefined> {
     // Locked: on PostgreSQL the worker and a cancel from any replica would otherwise both read, and the last write win.
-    const row = await forUpdate(this.db.selectFrom('runs').select('data').where('id', '=', runId), this.dialect).executeTakeFirst();
+    const row = await forUpdate(
+      this.db.selectFrom('runs').select('data').where('id', '=', runId),
+      this.dialect,
+    ).executeTakeFirst();
     if (!row) return undefined;
     const run = JSON.parse(row.data) as Run;
     change(run);
-    await this.db.updateTable('runs').set({ status: run.status, expires_at: run.expires_at, data: JSON.stringify(run) }).where('id', '=', runId).execute();
+    await this.db
+      .updateTable('runs')
+      .set({ status: run.status, expires_at: run.expires_at, data: JSON.stringify(run) })
+      .where('id', '=', runId)
+      .execute();
     return run;
   }
 
   async list(projectId: string, threadId: string, params: ListParams): Promise<Page<Run>> {
-    const cursors = await resolveCursors(params, 'run', (id) => this.db.selectFrom('runs').select(['created_at', 'seq']).where('id', '=', id).where('thread_id', '=', threadId).where('project_id', '=', projectId).executeTakeFirst());
-    const query = this.db.selectFrom('runs').select(['data', 'created_at', 'seq']).where('thread_id', '=', threadId).where('project_id', '=', projectId);
+    const cursors = await resolveCursors(params, 'run', (id) =>
+      this.db
+        .selectFrom('runs')
+        .select(['created_at', 'seq'])
+        .where('id', '=', id)
+        .where('thread_id', '=', threadId)
+        .where('project_id', '=', projectId)
+        .executeTakeFirst(),
+    );
+    const query = this.db
+      .selectFrom('runs')
+      .select(['data', 'created_at', 'seq'])
+      .where('thread_id', '=', threadId)
+      .where('project_id', '=', projectId);
     const page = await fetchPage(query, documentKeys, params, cursors);
     return { items: page.items.map((row) => JSON.parse(row.data) as Run), hasMore: page.hasMore };
   }
@@ -120,7 +158,9 @@ export class RunsRepository {
       .updateTable('runs')
       .set({ lease_owner: owner, lease_expires_at: nowMs + leaseMs })
       .where('id', '=', runId)
-      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', nowMs), eb('lease_owner', '=', owner)]))
+      .where((eb) =>
+        eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', nowMs), eb('lease_owner', '=', owner)]),
+      )
       .returning(['project_id', 'data'])
       .executeTakeFirst();
     return row ? { projectId: row.project_id, run: JSON.parse(row.data) as Run } : undefined;
@@ -128,17 +168,32 @@ export class RunsRepository {
 
   /** Extends a lease; false when the claim was lost (taken over, or the run deleted). */
   async renewLease(runId: string, owner: string, nowMs: number, leaseMs: number): Promise<boolean> {
-    const result = await this.db.updateTable('runs').set({ lease_expires_at: nowMs + leaseMs }).where('id', '=', runId).where('lease_owner', '=', owner).executeTakeFirst();
+    const result = await this.db
+      .updateTable('runs')
+      .set({ lease_expires_at: nowMs + leaseMs })
+      .where('id', '=', runId)
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 
   async releaseLease(runId: string, owner: string): Promise<void> {
-    await this.db.updateTable('runs').set({ lease_owner: null, lease_expires_at: null }).where('id', '=', runId).where('lease_owner', '=', owner).execute();
+    await this.db
+      .updateTable('runs')
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where('id', '=', runId)
+      .where('lease_owner', '=', owner)
+      .execute();
   }
 
   /** Active runs past their expiry time. */
   async expiredActiveIds(nowSeconds: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('runs').select('id').where('status', 'in', activeRunStatuses).where('expires_at', '<', nowSeconds).execute();
+    const rows = await this.db
+      .selectFrom('runs')
+      .select('id')
+      .where('status', 'in', activeRunStatuses)
+      .where('expires_at', '<', nowSeconds)
+      .execute();
     return rows.map((row) => row.id);
   }
 

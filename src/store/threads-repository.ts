@@ -32,22 +32,37 @@ function threadFromRow(row: Selectable<ThreadsTable>): Thread {
 
 // The queries on every request's path, compiled once (see precompiled.ts).
 const queries = {
-  insertThread: precompiled((db, _dialect, id: string, projectId: string, createdAt: number, metadata: string, toolResources: string) =>
-    db.insertInto('threads').values({ id, project_id: projectId, created_at: createdAt, metadata, tool_resources: toolResources }).returning('seq'),
+  insertThread: precompiled(
+    (db, _dialect, id: string, projectId: string, createdAt: number, metadata: string, toolResources: string) =>
+      db
+        .insertInto('threads')
+        .values({ id, project_id: projectId, created_at: createdAt, metadata, tool_resources: toolResources })
+        .returning('seq'),
   ),
-  insertThreadMetadataPair: precompiled((db, _dialect, projectId: string, threadSeq: number, key: string, value: string, createdAt: number) =>
-    db.insertInto('thread_metadata').values({ project_id: projectId, thread_seq: threadSeq, key, value, created_at: createdAt }),
+  insertThreadMetadataPair: precompiled(
+    (db, _dialect, projectId: string, threadSeq: number, key: string, value: string, createdAt: number) =>
+      db
+        .insertInto('thread_metadata')
+        .values({ project_id: projectId, thread_seq: threadSeq, key, value, created_at: createdAt }),
   ),
-  selectThread: precompiled((db, _dialect, id: string, projectId: string) => db.selectFrom('threads').selectAll().where('id', '=', id).where('project_id', '=', projectId)),
+  selectThread: precompiled((db, _dialect, id: string, projectId: string) =>
+    db.selectFrom('threads').selectAll().where('id', '=', id).where('project_id', '=', projectId),
+  ),
   selectThreadForUpdate: precompiled((db, dialect, id: string, projectId: string) =>
     forUpdate(db.selectFrom('threads').selectAll().where('id', '=', id).where('project_id', '=', projectId), dialect),
   ),
   updateThread: precompiled((db, _dialect, seq: number, metadata: string, toolResources: string) =>
     db.updateTable('threads').set({ metadata, tool_resources: toolResources }).where('seq', '=', seq),
   ),
-  deleteThreadMetadata: precompiled((db, _dialect, threadSeq: number) => db.deleteFrom('thread_metadata').where('thread_seq', '=', threadSeq)),
-  deleteThread: precompiled((db, _dialect, id: string, projectId: string) => db.deleteFrom('threads').where('id', '=', id).where('project_id', '=', projectId).returning('seq')),
-  deleteMessagesOfThread: precompiled((db, _dialect, threadId: string, projectId: string) => db.deleteFrom('messages').where('thread_id', '=', threadId).where('project_id', '=', projectId)),
+  deleteThreadMetadata: precompiled((db, _dialect, threadSeq: number) =>
+    db.deleteFrom('thread_metadata').where('thread_seq', '=', threadSeq),
+  ),
+  deleteThread: precompiled((db, _dialect, id: string, projectId: string) =>
+    db.deleteFrom('threads').where('id', '=', id).where('project_id', '=', projectId).returning('seq'),
+  ),
+  deleteMessagesOfThread: precompiled((db, _dialect, threadId: string, projectId: string) =>
+    db.deleteFrom('messages').where('thread_id', '=', threadId).where('project_id', '=', projectId),
+  ),
 };
 
 export class ThreadsRepository {
@@ -57,14 +72,28 @@ export class ThreadsRepository {
   ) {}
 
   async insert(projectId: string, thread: Thread): Promise<void> {
-    const inserted = await queries.insertThread(this.db, this.dialect, thread.id, projectId, thread.created_at, JSON.stringify(thread.metadata), JSON.stringify(thread.tool_resources));
+    const inserted = await queries.insertThread(
+      this.db,
+      this.dialect,
+      thread.id,
+      projectId,
+      thread.created_at,
+      JSON.stringify(thread.metadata),
+      JSON.stringify(thread.tool_resources),
+    );
     const seq = inserted.rows[0]?.seq;
     if (seq === undefined) throw new Error('insert into threads returned no seq');
     await this.insertThreadMetadata(projectId, Number(seq), thread.created_at, thread.metadata);
   }
 
-  private async insertThreadMetadata(projectId: string, threadSeq: number, createdAt: number, metadata: MetadataMap): Promise<void> {
-    for (const [key, value] of Object.entries(metadata)) await queries.insertThreadMetadataPair(this.db, this.dialect, projectId, threadSeq, key, value, createdAt);
+  private async insertThreadMetadata(
+    projectId: string,
+    threadSeq: number,
+    createdAt: number,
+    metadata: MetadataMap,
+  ): Promise<void> {
+    for (const [key, value] of Object.entries(metadata))
+      await queries.insertThreadMetadataPair(this.db, this.dialect, projectId, threadSeq, key, value, createdAt);
   }
 
   async get(projectId: string, id: string): Promise<Thread | undefined> {
@@ -85,7 +114,11 @@ export class ThreadsRepository {
     return (await queries.selectThreadForUpdate(this.db, this.dialect, id, projectId)).rows[0];
   }
 
-  async update(projectId: string, id: string, changes: { metadata?: MetadataMap | undefined; tool_resources?: ToolResources | undefined }): Promise<Thread | undefined> {
+  async update(
+    projectId: string,
+    id: string,
+    changes: { metadata?: MetadataMap | undefined; tool_resources?: ToolResources | undefined },
+  ): Promise<Thread | undefined> {
     const row = await this.selectThreadForUpdate(projectId, id);
     if (!row) return undefined;
     const thread = threadFromRow(row);
@@ -95,7 +128,13 @@ export class ThreadsRepository {
       await this.insertThreadMetadata(projectId, Number(row.seq), thread.created_at, thread.metadata);
     }
     if (changes.tool_resources !== undefined) thread.tool_resources = changes.tool_resources;
-    await queries.updateThread(this.db, this.dialect, row.seq, JSON.stringify(thread.metadata), JSON.stringify(thread.tool_resources));
+    await queries.updateThread(
+      this.db,
+      this.dialect,
+      row.seq,
+      JSON.stringify(thread.metadata),
+      JSON.stringify(thread.tool_resources),
+    );
     return thread;
   }
 
@@ -109,7 +148,14 @@ export class ThreadsRepository {
   }
 
   async list(projectId: string, params: ListParams, filter: ThreadFilter): Promise<Page<Thread>> {
-    const cursors = await resolveCursors(params, 'thread', (id) => this.db.selectFrom('threads').select(['created_at', 'seq']).where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst());
+    const cursors = await resolveCursors(params, 'thread', (id) =>
+      this.db
+        .selectFrom('threads')
+        .select(['created_at', 'seq'])
+        .where('id', '=', id)
+        .where('project_id', '=', projectId)
+        .executeTakeFirst(),
+    );
     const [first, ...others] = await this.rarestFirst(projectId, distinctPairs(filter.metadata));
     if (first) {
       // The first pair drives the scan through its index, already in (created_at, seq) order.
@@ -132,7 +178,9 @@ export class ThreadsRepository {
             selectFrom('thread_metadata as o')
               .select(({ fn }) => fn.countAll().as('matched'))
               .whereRef('o.thread_seq', '=', 't.seq')
-              .where(({ and, or, eb: inner }) => or(others.map(([key, value]) => and([inner('o.key', '=', key), inner('o.value', '=', value)])))),
+              .where(({ and, or, eb: inner }) =>
+                or(others.map(([key, value]) => and([inner('o.key', '=', key), inner('o.value', '=', value)]))),
+              ),
             '=',
             others.length,
           ),
@@ -157,7 +205,10 @@ export class ThreadsRepository {
    * single round trip; equal counts (both past the cap, say) keep the client's order. Both engines
    * need it: no planner can tell which of the pairs folded into one count is the rarer.
    */
-  private async rarestFirst(projectId: string, pairs: Array<[key: string, value: string]>): Promise<Array<[key: string, value: string]>> {
+  private async rarestFirst(
+    projectId: string,
+    pairs: Array<[key: string, value: string]>,
+  ): Promise<Array<[key: string, value: string]>> {
     if (pairs.length < 2) return pairs;
     const cap = 1_000;
     const counts = pairs.map(

@@ -1,7 +1,15 @@
 // Moves a project's assistants, threads, messages, runs and steps out of a store and into another (or the same) one, in the
 // `spool export` format: same ids, timestamps and order on either engine.
 import { nowSeconds } from '../domain/clock.js';
-import { type ExportCounts, emptyCounts, exportFormat, exportLine, exportVersion, ImportFormatError, parseExportLine } from '../domain/export-format.js';
+import {
+  type ExportCounts,
+  emptyCounts,
+  exportFormat,
+  exportLine,
+  exportVersion,
+  ImportFormatError,
+  parseExportLine,
+} from '../domain/export-format.js';
 import { messageEventToWire } from '../domain/message.js';
 import type { ListParams } from '../domain/pagination.js';
 import { threadToWire } from '../domain/thread.js';
@@ -15,10 +23,22 @@ const pageSize = 100;
  * Writes the project's assistants, then every thread (oldest first), each followed by its messages
  * and its runs with their steps, from one snapshot.
  */
-export async function exportProject(store: Store, project: { id: string; name: string }, write: (line: string) => Promise<void>): Promise<ExportCounts> {
+export async function exportProject(
+  store: Store,
+  project: { id: string; name: string },
+  write: (line: string) => Promise<void>,
+): Promise<ExportCounts> {
   return store.snapshot(async (tx) => {
     const counts = emptyCounts();
-    await write(exportLine({ type: 'header', format: exportFormat, version: exportVersion, project: project.name, exported_at: nowSeconds() }));
+    await write(
+      exportLine({
+        type: 'header',
+        format: exportFormat,
+        version: exportVersion,
+        project: project.name,
+        exported_at: nowSeconds(),
+      }),
+    );
     for await (const assistant of allPages((after) => tx.assistants.list(project.id, pageOf(after)))) {
       await write(exportLine({ type: 'assistant', assistant }));
       counts.assistants += 1;
@@ -32,7 +52,8 @@ export async function exportProject(store: Store, project: { id: string; name: s
         let messagesAfter: string | undefined;
         for (;;) {
           const messages = await tx.messages.list(project.id, thread.id, pageOf(messagesAfter));
-          for (const message of messages.items) await write(exportLine({ type: 'message', message: messageEventToWire(message) }));
+          for (const message of messages.items)
+            await write(exportLine({ type: 'message', message: messageEventToWire(message) }));
           counts.messages += messages.items.length;
           if (!messages.hasMore) break;
           messagesAfter = messages.items.at(-1)?.id;
@@ -54,7 +75,9 @@ export async function exportProject(store: Store, project: { id: string; name: s
   });
 }
 
-async function* allPages<T extends { id: string }>(page: (after: string | undefined) => Promise<{ items: T[]; hasMore: boolean }>): AsyncGenerator<T> {
+async function* allPages<T extends { id: string }>(
+  page: (after: string | undefined) => Promise<{ items: T[]; hasMore: boolean }>,
+): AsyncGenerator<T> {
   let after: string | undefined;
   for (;;) {
     const { items, hasMore } = await page(after);
@@ -73,7 +96,11 @@ function pageOf(after: string | undefined): ListParams {
  * is cut short, or an id already exists. `projectFor` names the target project (created if need
  * be), given the project named in the export's header.
  */
-export async function importProject(store: Store, projectFor: (exported: string) => string, lines: AsyncIterable<string>): Promise<ExportCounts> {
+export async function importProject(
+  store: Store,
+  projectFor: (exported: string) => string,
+  lines: AsyncIterable<string>,
+): Promise<ExportCounts> {
   // The raw transaction, not store.transaction: the project is created in it too.
   return store.db.transaction().execute(async (trx) => {
     const tx = repositories(trx, store.dialect);
@@ -89,7 +116,8 @@ export async function importProject(store: Store, projectFor: (exported: string)
       if (text.trim() === '') continue;
       if (footer) throw new ImportFormatError(`line ${number}: nothing may follow the footer`);
       const item = parseExportLine(text, number);
-      if (!headerSeen && item.type !== 'header') throw new ImportFormatError(`line ${number}: expected the header first`);
+      if (!headerSeen && item.type !== 'header')
+        throw new ImportFormatError(`line ${number}: expected the header first`);
       try {
         switch (item.type) {
           case 'header':
@@ -103,7 +131,10 @@ export async function importProject(store: Store, projectFor: (exported: string)
             counts.threads += 1;
             break;
           case 'message':
-            if (item.message.thread_id !== currentThread) throw new ImportFormatError(`line ${number}: message ${item.message.id} does not follow its thread ${item.message.thread_id}`);
+            if (item.message.thread_id !== currentThread)
+              throw new ImportFormatError(
+                `line ${number}: message ${item.message.id} does not follow its thread ${item.message.thread_id}`,
+              );
             await tx.messages.insert(projectId, item.message);
             counts.messages += 1;
             break;
@@ -112,13 +143,19 @@ export async function importProject(store: Store, projectFor: (exported: string)
             counts.assistants += 1;
             break;
           case 'run':
-            if (item.run.thread_id !== currentThread) throw new ImportFormatError(`line ${number}: run ${item.run.id} does not follow its thread ${item.run.thread_id}`);
+            if (item.run.thread_id !== currentThread)
+              throw new ImportFormatError(
+                `line ${number}: run ${item.run.id} does not follow its thread ${item.run.thread_id}`,
+              );
             await tx.runs.insert(projectId, item.run);
             currentRun = item.run.id;
             counts.runs += 1;
             break;
           case 'run_step':
-            if (item.run_step.run_id !== currentRun) throw new ImportFormatError(`line ${number}: step ${item.run_step.id} does not follow its run ${item.run_step.run_id}`);
+            if (item.run_step.run_id !== currentRun)
+              throw new ImportFormatError(
+                `line ${number}: step ${item.run_step.id} does not follow its run ${item.run_step.run_id}`,
+              );
             await tx.steps.insert(projectId, item.run_step);
             counts.run_steps += 1;
             break;
@@ -127,7 +164,8 @@ export async function importProject(store: Store, projectFor: (exported: string)
             break;
         }
       } catch (error) {
-        if (isUniqueViolation(error)) throw new ImportFormatError(`line ${number}: an object with this id already exists in the target database`);
+        if (isUniqueViolation(error))
+          throw new ImportFormatError(`line ${number}: an object with this id already exists in the target database`);
         throw error;
       }
     }
@@ -136,7 +174,9 @@ export async function importProject(store: Store, projectFor: (exported: string)
     const found = footer;
     const mismatch = (Object.keys(counts) as Array<keyof ExportCounts>).filter((kind) => found[kind] !== counts[kind]);
     if (mismatch.length > 0) {
-      throw new ImportFormatError(`the footer counts ${mismatch.map((kind) => `${found[kind]} ${kind}`).join(', ')}, but the file holds ${mismatch.map((kind) => counts[kind]).join(', ')}`);
+      throw new ImportFormatError(
+        `the footer counts ${mismatch.map((kind) => `${found[kind]} ${kind}`).join(', ')}, but the file holds ${mismatch.map((kind) => counts[kind]).join(', ')}`,
+      );
     }
     return counts;
   });

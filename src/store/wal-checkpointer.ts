@@ -77,7 +77,13 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(workerSource, {
     eval: true,
-    workerData: { driver, file: options.file, synchronous: options.synchronous, walLimitBytes: options.walLimitBytes, intervalMs: options.intervalMs },
+    workerData: {
+      driver,
+      file: options.file,
+      synchronous: options.synchronous,
+      walLimitBytes: options.walLimitBytes,
+      intervalMs: options.intervalMs,
+    },
   });
   // It never holds the process up on its own: the server's life is the HTTP server's.
   worker.unref();

@@ -36,7 +36,10 @@ let busyThreadId: string;
 const busyRunIds: string[] = [];
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
-  const reply = body === undefined ? await raw(`${spool.baseURL}${path}`, { headers: bearer }) : await postJson(`${spool.baseURL}${path}`, body, bearer);
+  const reply =
+    body === undefined
+      ? await raw(`${spool.baseURL}${path}`, { headers: bearer })
+      : await postJson(`${spool.baseURL}${path}`, body, bearer);
   assert.equal(reply.status, 200, reply.text);
   return reply.json as T;
 }
@@ -51,34 +54,62 @@ async function settled(run: Run): Promise<Run> {
 }
 
 before(async () => {
-
   if (browserMissing) return;
   model = await new FakeModel().start();
   spool = await startSpool({ env: { SPOOL_API_KEYS: key, SPOOL_MODEL_BASE_URL: model.url } });
   const assistant = await api<{ id: string }>('/assistants', {
     model: 'gpt-4o',
     name: 'Weather',
-    tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+    tools: [
+      {
+        type: 'function',
+        function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
+    ],
   });
 
-  model.script({ toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris","unit":"C"}' }], usage: { prompt_tokens: 30, completion_tokens: 8 } }, { text: answer, usage: { prompt_tokens: 52, completion_tokens: 9 } });
-  const started = await settled(await api<Run>('/threads/runs', { assistant_id: assistant.id, thread: { messages: [{ role: 'user', content: 'Weather in Paris?' }] } }));
+  model.script(
+    {
+      toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris","unit":"C"}' }],
+      usage: { prompt_tokens: 30, completion_tokens: 8 },
+    },
+    { text: answer, usage: { prompt_tokens: 52, completion_tokens: 9 } },
+  );
+  const started = await settled(
+    await api<Run>('/threads/runs', {
+      assistant_id: assistant.id,
+      thread: { messages: [{ role: 'user', content: 'Weather in Paris?' }] },
+    }),
+  );
   assert.equal(started.status, 'requires_action');
   threadId = started.thread_id;
   const callId = started.required_action?.submit_tool_outputs.tool_calls[0]?.id;
-  toolRun = await settled(await api<Run>(`/threads/${threadId}/runs/${started.id}/submit_tool_outputs`, { tool_outputs: [{ tool_call_id: callId, output: '{"temp_c":22,"sky":"sunny"}' }] }));
+  toolRun = await settled(
+    await api<Run>(`/threads/${threadId}/runs/${started.id}/submit_tool_outputs`, {
+      tool_outputs: [{ tool_call_id: callId, output: '{"temp_c":22,"sky":"sunny"}' }],
+    }),
+  );
   assert.equal(toolRun.status, 'completed');
-  const messages = await api<{ data: Array<{ id: string; role: string }> }>(`/threads/${threadId}/messages?order=desc&limit=1`);
+  const messages = await api<{ data: Array<{ id: string; role: string }> }>(
+    `/threads/${threadId}/messages?order=desc&limit=1`,
+  );
   answerMessageId = messages.data[0]?.id ?? '';
 
   model.script({ status: 400 });
-  failedRun = await settled(await api<Run>(`/threads/${threadId}/runs`, { assistant_id: assistant.id, additional_messages: [{ role: 'user', content: 'And tomorrow?' }] }));
+  failedRun = await settled(
+    await api<Run>(`/threads/${threadId}/runs`, {
+      assistant_id: assistant.id,
+      additional_messages: [{ role: 'user', content: 'And tomorrow?' }],
+    }),
+  );
   assert.equal(failedRun.status, 'failed');
 
   // A thread with more runs than one page holds.
   busyThreadId = (await api<{ id: string }>('/threads', {})).id;
   for (let index = 0; index < 21; index++) {
-    const run = await settled(await api<Run>(`/threads/${busyThreadId}/runs`, { assistant_id: assistant.id, metadata: { n: String(index) } }));
+    const run = await settled(
+      await api<Run>(`/threads/${busyThreadId}/runs`, { assistant_id: assistant.id, metadata: { n: String(index) } }),
+    );
     busyRunIds.unshift(run.id);
   }
 
@@ -93,7 +124,6 @@ before(async () => {
 });
 
 after(async () => {
-
   if (browserMissing) return;
   await browser?.close();
   await spool?.stop();
@@ -101,21 +131,30 @@ after(async () => {
 });
 
 const runArticles = () => page.getByRole('list', { name: 'Runs' }).getByRole('article');
-const factOf = (scope: Locator, term: string) => scope.locator('.fact', { has: page.locator('dt', { hasText: term }) }).locator('dd');
+const factOf = (scope: Locator, term: string) =>
+  scope.locator('.fact', { has: page.locator('dt', { hasText: term }) }).locator('dd');
 
 describe('the runs panel, desktop width', () => {
-  test('a thread lists its runs newest first, with status, model, usage and the failed run\'s error', { skip: browserMissing }, async () => {
+  test("a thread lists its runs newest first, with status, model, usage and the failed run's error", {
+    skip: browserMissing,
+  }, async () => {
     await page.goto(`${spool.url}/#/threads/${threadId}`);
     await page.getByRole('heading', { level: 2, name: 'Runs' }).waitFor();
     await runArticles().nth(1).waitFor();
-    assert.deepEqual(await runArticles().evaluateAll((articles) => articles.map((article) => article.getAttribute('aria-label'))), [`Run ${failedRun.id}`, `Run ${toolRun.id}`]);
+    assert.deepEqual(
+      await runArticles().evaluateAll((articles) => articles.map((article) => article.getAttribute('aria-label'))),
+      [`Run ${failedRun.id}`, `Run ${toolRun.id}`],
+    );
 
     const failed = page.getByRole('article', { name: `Run ${failedRun.id}` });
     assert.equal(await failed.locator('.status-badge').textContent(), 'failed');
     assert.equal(await factOf(failed, 'Error').textContent(), `server_error: ${failedRun.last_error?.message}`);
     assert.equal(await factOf(failed, 'Usage').textContent(), 'None reported.');
     // The model server's own error text is logged, never shown: the run carries OpenAI's generic message.
-    assert.equal(failedRun.last_error?.message, 'The server had an error while processing your request. Sorry about that!');
+    assert.equal(
+      failedRun.last_error?.message,
+      'The server had an error while processing your request. Sorry about that!',
+    );
 
     const completed = page.getByRole('article', { name: `Run ${toolRun.id}` });
     assert.equal(await completed.locator('.status-badge').textContent(), 'completed');
@@ -124,7 +163,9 @@ describe('the runs panel, desktop width', () => {
     assert.equal(await factOf(completed, 'Error').count(), 0, 'a completed run shows no error');
   });
 
-  test('the steps of a run: the tool call with its name, arguments and output, then the message it wrote', { skip: browserMissing }, async () => {
+  test('the steps of a run: the tool call with its name, arguments and output, then the message it wrote', {
+    skip: browserMissing,
+  }, async () => {
     const completed = page.getByRole('article', { name: `Run ${toolRun.id}` });
     const toggle = completed.getByRole('button', { name: 'Show steps' });
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
@@ -157,13 +198,27 @@ describe('the runs panel, desktop width', () => {
     assert.equal(await steps.first().isVisible(), false, 'the steps fold away');
   });
 
-  test('the message link opens the message the run wrote, with the run that wrote it', { skip: browserMissing }, async () => {
+  test('the message link opens the message the run wrote, with the run that wrote it', {
+    skip: browserMissing,
+  }, async () => {
     const completed = page.getByRole('article', { name: `Run ${toolRun.id}` });
     await completed.getByRole('button', { name: 'Show steps' }).click();
     await completed.getByRole('link', { name: answerMessageId }).click();
     await page.getByRole('heading', { level: 1, name: `Message ${answerMessageId}` }).waitFor();
-    assert.equal(await page.getByRole('article', { name: `Assistant message ${answerMessageId}` }).locator('.text').textContent(), answer);
-    assert.equal(await page.locator('.fact', { has: page.locator('dt', { hasText: 'Written by run' }) }).locator('dd').textContent(), toolRun.id);
+    assert.equal(
+      await page
+        .getByRole('article', { name: `Assistant message ${answerMessageId}` })
+        .locator('.text')
+        .textContent(),
+      answer,
+    );
+    assert.equal(
+      await page
+        .locator('.fact', { has: page.locator('dt', { hasText: 'Written by run' }) })
+        .locator('dd')
+        .textContent(),
+      toolRun.id,
+    );
     await page.getByRole('link', { name: `← Thread ${threadId}` }).click();
     await page.getByRole('heading', { level: 1, name: `Thread ${threadId}` }).waitFor();
 
@@ -175,12 +230,19 @@ describe('the runs panel, desktop width', () => {
   test('older runs load on request, twenty at a time, until there are no more', { skip: browserMissing }, async () => {
     await page.goto(`${spool.url}/#/threads/${busyThreadId}`);
     await runArticles().nth(19).waitFor();
-    const labels = () => runArticles().evaluateAll((articles) => articles.map((article) => article.getAttribute('aria-label')));
-    assert.deepEqual(await labels(), busyRunIds.slice(0, 20).map((id) => `Run ${id}`));
+    const labels = () =>
+      runArticles().evaluateAll((articles) => articles.map((article) => article.getAttribute('aria-label')));
+    assert.deepEqual(
+      await labels(),
+      busyRunIds.slice(0, 20).map((id) => `Run ${id}`),
+    );
     const more = page.getByRole('button', { name: 'Load older runs' });
     await more.click();
     await runArticles().nth(20).waitFor();
-    assert.deepEqual(await labels(), busyRunIds.map((id) => `Run ${id}`));
+    assert.deepEqual(
+      await labels(),
+      busyRunIds.map((id) => `Run ${id}`),
+    );
     await more.waitFor({ state: 'hidden' });
   });
 

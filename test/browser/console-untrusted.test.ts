@@ -12,7 +12,10 @@ import { type SpoolProcess, startSpool } from '../support/spool.js';
 
 const key = 'sk-console-untrusted-key-0123456789abcdef';
 // A 1x1 transparent PNG.
-const pixel = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const pixel = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 let spool: SpoolProcess;
 let images: Server;
@@ -24,7 +27,6 @@ let page: Page;
 let problems: string[];
 
 before(async () => {
-
   if (browserMissing) return;
   imageRequests = [];
   images = createServer((request, response) => {
@@ -36,7 +38,17 @@ before(async () => {
   spool = await startSpool({ env: { SPOOL_API_KEYS: key } });
   const thread = await postJson(
     `${spool.baseURL}/threads`,
-    { messages: [{ role: 'user', content: [{ type: 'text', text: 'Look at this' }, { type: 'image_url', image_url: { url: imageUrl } }] }] },
+    {
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Look at this' },
+            { type: 'image_url', image_url: { url: imageUrl } },
+          ],
+        },
+      ],
+    },
     { authorization: `Bearer ${key}` },
   );
   assert.equal(thread.status, 200, thread.text);
@@ -49,7 +61,6 @@ before(async () => {
 });
 
 after(async () => {
-
   if (browserMissing) return;
   await browser?.close();
   await spool?.stop();
@@ -57,7 +68,9 @@ after(async () => {
 });
 
 describe('image URLs from stored messages', () => {
-  test('opening the thread makes no request to the image URL; a click on Show image loads it, once', { skip: browserMissing }, async () => {
+  test('opening the thread makes no request to the image URL; a click on Show image loads it, once', {
+    skip: browserMissing,
+  }, async () => {
     await page.goto(`${spool.url}/`);
     await page.evaluate(`sessionStorage.setItem('spool.apiKey', ${JSON.stringify(key)})`);
     await page.goto(`${spool.url}/#/threads/${threadId}`);
@@ -66,7 +79,11 @@ describe('image URLs from stored messages', () => {
     await page.waitForLoadState('networkidle');
     assert.deepEqual(imageRequests, [], 'no request to the image URL before a click');
     assert.equal(await article.getByRole('img').count(), 0);
-    assert.equal(await article.getByRole('link', { name: imageUrl }).getAttribute('rel'), 'noopener noreferrer', 'the URL is shown, as a link that sends no referrer');
+    assert.equal(
+      await article.getByRole('link', { name: imageUrl }).getAttribute('rel'),
+      'noopener noreferrer',
+      'the URL is shown, as a link that sends no referrer',
+    );
 
     const show = article.getByRole('button', { name: 'Show image' });
     await screenshot(page, 'console-image-on-request-desktop', [show, article.getByRole('link', { name: imageUrl })]);
@@ -74,8 +91,13 @@ describe('image URLs from stored messages', () => {
     await show.click();
     const image = article.getByRole('img', { name: 'Image from the message' });
     await image.waitFor();
-    await page.waitForFunction(() => (document.querySelector('figure.image img') as HTMLImageElement | null)?.complete === true);
-    assert.ok(((await image.evaluate((element) => (element as HTMLImageElement).naturalWidth)) as number) > 0, 'the image loaded');
+    await page.waitForFunction(
+      () => (document.querySelector('figure.image img') as HTMLImageElement | null)?.complete === true,
+    );
+    assert.ok(
+      ((await image.evaluate((element) => (element as HTMLImageElement).naturalWidth)) as number) > 0,
+      'the image loaded',
+    );
     assert.deepEqual(imageRequests, ['/pixel.png?reader=operator']);
     assert.deepEqual(problems, []);
   });
@@ -86,14 +108,18 @@ describe('the sign-in screen', () => {
 
   test('shows no text from its address', { skip: browserMissing }, async () => {
     await page.evaluate("sessionStorage.removeItem('spool.apiKey')");
-    await page.goto(`${spool.url}/#/sign-in?${new URLSearchParams({ why: planted, reason: planted, next: '#/threads' })}`);
+    await page.goto(
+      `${spool.url}/#/sign-in?${new URLSearchParams({ why: planted, reason: planted, next: '#/threads' })}`,
+    );
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     const shown = (await page.locator('body').textContent()) ?? '';
     assert.ok(!shown.includes('Call +1 555'), `the page shows: ${shown}`);
     assert.equal(await page.getByRole('alert').isVisible(), false, 'no notice at all');
   });
 
-  test('a refused key sends the reader back with a fixed notice, neither the server text nor the key in the address', { skip: browserMissing }, async () => {
+  test('a refused key sends the reader back with a fixed notice, neither the server text nor the key in the address', {
+    skip: browserMissing,
+  }, async () => {
     const wrong = 'sk-console-untrusted-wrong-000000000000';
     await page.evaluate(`sessionStorage.setItem('spool.apiKey', ${JSON.stringify(wrong)})`);
     await page.goto(`${spool.url}/#/threads`);

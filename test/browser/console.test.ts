@@ -23,7 +23,10 @@ const threadIds: string[] = [];
 let longThread: string;
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
-  const reply = body === undefined ? await raw(`${spool.baseURL}${path}`, { headers: bearer }) : await postJson(`${spool.baseURL}${path}`, body, bearer);
+  const reply =
+    body === undefined
+      ? await raw(`${spool.baseURL}${path}`, { headers: bearer })
+      : await postJson(`${spool.baseURL}${path}`, body, bearer);
   assert.equal(reply.status, 200, reply.text);
   return reply.json as T;
 }
@@ -35,7 +38,6 @@ async function createThread(metadata: Record<string, string>): Promise<string> {
 }
 
 before(async () => {
-
   if (browserMissing) return;
   spool = await startSpool({ env: { SPOOL_API_KEYS: key } });
   for (let index = 1; index <= 24; index++) await createThread({ team: 'sales', n: String(index) });
@@ -44,9 +46,19 @@ before(async () => {
   await createThread({ team: 'support', tier: 'gold' });
   longThread = await createThread({ team: 'support', tier: 'gold', topic: 'long' });
   for (let index = 1; index <= 150; index++) {
-    const content = index === 1 ? [{ type: 'text', text: 'Message 1' }, { type: 'image_url', image_url: { url: imageUrl } }] : `Message ${index}`;
+    const content =
+      index === 1
+        ? [
+            { type: 'text', text: 'Message 1' },
+            { type: 'image_url', image_url: { url: imageUrl } },
+          ]
+        : `Message ${index}`;
     const attachments = index === 1 ? [{ file_id: 'file-doc', tools: [{ type: 'file_search' }] }] : [];
-    await api(`/threads/${longThread}/messages`, { role: index % 2 === 0 ? 'assistant' : 'user', content, attachments });
+    await api(`/threads/${longThread}/messages`, {
+      role: index % 2 === 0 ? 'assistant' : 'user',
+      content,
+      attachments,
+    });
   }
   browser = await launchChromium();
   page = await browser.newPage();
@@ -56,7 +68,6 @@ before(async () => {
 });
 
 after(async () => {
-
   if (browserMissing) return;
   await browser?.close();
   await spool?.stop();
@@ -67,28 +78,45 @@ const threadLinks = () => page.getByRole('list', { name: 'Threads' }).getByRole(
 const messageTexts = () => page.getByRole('article').locator('.text');
 
 describe('the web console, desktop width', () => {
-  test('sign in: the page shows the form; a wrong key gets the server\'s message; the right key opens the threads', { skip: browserMissing }, async () => {
+  test("sign in: the page shows the form; a wrong key gets the server's message; the right key opens the threads", {
+    skip: browserMissing,
+  }, async () => {
     await page.goto(`${spool.url}/`);
-    await screenshot(page, 'console-sign-in-desktop', [heading('Sign in'), page.getByLabel('API key'), page.getByRole('button', { name: 'Sign in' })]);
+    await screenshot(page, 'console-sign-in-desktop', [
+      heading('Sign in'),
+      page.getByLabel('API key'),
+      page.getByRole('button', { name: 'Sign in' }),
+    ]);
     await page.getByLabel('API key').fill('sk-wrong-key-000000000000');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    assert.match((await alert.textContent()) ?? '', /^Incorrect API key provided: sk-wrong\*+0000\. You can find your API key at/);
+    assert.match(
+      (await alert.textContent()) ?? '',
+      /^Incorrect API key provided: sk-wrong\*+0000\. You can find your API key at/,
+    );
     await page.getByLabel('API key').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await heading('Threads').waitFor();
     assert.equal(await page.evaluate("sessionStorage.getItem('spool.apiKey')"), key, 'the key is kept for this tab');
   });
 
-  test('the threads list: twenty newest first, then the rest on the next page, and back', { skip: browserMissing }, async () => {
+  test('the threads list: twenty newest first, then the rest on the next page, and back', {
+    skip: browserMissing,
+  }, async () => {
     await threadLinks().nth(19).waitFor();
     assert.deepEqual(await threadLinks().allTextContents(), threadIds.slice(0, 20));
     const previous = page.getByRole('button', { name: 'Previous page' });
     const next = page.getByRole('button', { name: 'Next page' });
     assert.equal(await previous.isDisabled(), true);
     assert.equal(await next.isDisabled(), false);
-    await screenshot(page, 'console-threads-desktop', [heading('Threads'), page.getByRole('link', { name: 'New thread' }), page.getByRole('search', { name: 'Filter threads' }), threadLinks(), next]);
+    await screenshot(page, 'console-threads-desktop', [
+      heading('Threads'),
+      page.getByRole('link', { name: 'New thread' }),
+      page.getByRole('search', { name: 'Filter threads' }),
+      threadLinks(),
+      next,
+    ]);
     await next.click();
     await page.waitForURL(/after=/);
     // The first page's twenty links stay until the next page replaces them: wait for it to shrink.
@@ -112,11 +140,20 @@ describe('the web console, desktop width', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/metadata%5Btier%5D=gold/);
     await page.getByRole('button', { name: 'Clear filters' }).waitFor();
-    const gold = (await api<{ data: Array<{ id: string }> }>('/threads?metadata[team]=support&metadata[tier]=gold')).data.map((thread) => thread.id);
+    const gold = (
+      await api<{ data: Array<{ id: string }> }>('/threads?metadata[team]=support&metadata[tier]=gold')
+    ).data.map((thread) => thread.id);
     assert.equal(gold.length, 3);
     assert.deepEqual(await threadLinks().allTextContents(), gold);
-    assert.equal(await page.getByLabel('Value 2', { exact: true }).inputValue(), 'gold', 'the form shows the filters in force');
-    await screenshot(page, 'console-threads-filtered-desktop', [page.getByRole('button', { name: 'Clear filters' }), threadLinks()]);
+    assert.equal(
+      await page.getByLabel('Value 2', { exact: true }).inputValue(),
+      'gold',
+      'the form shows the filters in force',
+    );
+    await screenshot(page, 'console-threads-filtered-desktop', [
+      page.getByRole('button', { name: 'Clear filters' }),
+      threadLinks(),
+    ]);
 
     await page.getByLabel('Value 1', { exact: true }).fill('nobody');
     await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -126,18 +163,31 @@ describe('the web console, desktop width', () => {
     assert.equal(await page.getByLabel('Key 1', { exact: true }).inputValue(), '');
   });
 
-  test('open the thread of 150 messages and page through it, fifty at a time, in the order written', { skip: browserMissing }, async () => {
+  test('open the thread of 150 messages and page through it, fifty at a time, in the order written', {
+    skip: browserMissing,
+  }, async () => {
     await threadLinks().filter({ hasText: longThread }).click();
     await heading(`Thread ${longThread}`).waitFor();
-    const numbers = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => `Message ${from + index}`);
+    const numbers = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, index) => `Message ${from + index}`);
     await messageTexts().nth(49).waitFor();
     assert.deepEqual(await messageTexts().allTextContents(), numbers(1, 50));
     const metadata = page.getByRole('list', { name: 'Thread metadata' });
-    assert.deepEqual(await metadata.getByRole('listitem').allTextContents(), ['team: support', 'tier: gold', 'topic: long']);
+    assert.deepEqual(await metadata.getByRole('listitem').allTextContents(), [
+      'team: support',
+      'tier: gold',
+      'topic: long',
+    ]);
     const first = page.getByRole('article').first();
     assert.equal(await first.getByRole('img', { name: 'Image from the message' }).getAttribute('src'), imageUrl);
-    assert.ok(((await page.evaluate("document.querySelector('figure.image img').naturalWidth")) as number) > 0, 'the image loaded');
-    assert.equal(await first.getByRole('list', { name: 'Attachments' }).textContent(), 'Attachment file-doc for file_search');
+    assert.ok(
+      ((await page.evaluate("document.querySelector('figure.image img').naturalWidth")) as number) > 0,
+      'the image loaded',
+    );
+    assert.equal(
+      await first.getByRole('list', { name: 'Attachments' }).textContent(),
+      'Attachment file-doc for file_search',
+    );
     assert.match((await page.getByRole('article').nth(1).getAttribute('aria-label')) ?? '', /^Assistant message msg_/);
     await screenshot(page, 'console-thread-desktop', [
       heading(`Thread ${longThread}`),
@@ -174,7 +224,11 @@ describe('the web console, desktop width', () => {
     await page.getByLabel('Key 1', { exact: true }).fill('project');
     await page.getByLabel('Value 1', { exact: true }).fill('console-test');
     await page.getByLabel('Message', { exact: true }).fill('Created from the browser');
-    await screenshot(page, 'console-new-thread-desktop', [heading('New thread'), page.getByRole('group', { name: 'Metadata' }), page.getByRole('button', { name: 'Create thread' })]);
+    await screenshot(page, 'console-new-thread-desktop', [
+      heading('New thread'),
+      page.getByRole('group', { name: 'Metadata' }),
+      page.getByRole('button', { name: 'Create thread' }),
+    ]);
     await page.getByRole('button', { name: 'Create thread' }).click();
     await heading(/^Thread thread_/).waitFor();
     created = ((await heading(/^Thread thread_/).textContent()) ?? '').replace('Thread ', '');
@@ -184,14 +238,18 @@ describe('the web console, desktop width', () => {
     assert.deepEqual(thread.metadata, { project: 'console-test' });
   });
 
-  test('add a message with an image URL: it shows on the last page and is stored', { skip: browserMissing }, async () => {
+  test('add a message with an image URL: it shows on the last page and is stored', {
+    skip: browserMissing,
+  }, async () => {
     await page.getByLabel('Role').selectOption('assistant');
     await page.getByLabel('Message', { exact: true }).fill('A reply\non two lines');
     await page.getByLabel('Image URL (optional)').fill(imageUrl);
     await page.getByRole('button', { name: 'Add message' }).click();
     await page.getByRole('article').nth(1).waitFor();
     assert.deepEqual(await messageTexts().allTextContents(), ['Created from the browser', 'A reply\non two lines']);
-    const stored = await api<{ data: Array<{ role: string; content: unknown }> }>(`/threads/${created}/messages?order=asc`);
+    const stored = await api<{ data: Array<{ role: string; content: unknown }> }>(
+      `/threads/${created}/messages?order=asc`,
+    );
     assert.deepEqual(stored.data[1], {
       ...stored.data[1],
       role: 'assistant',
@@ -202,7 +260,9 @@ describe('the web console, desktop width', () => {
     });
   });
 
-  test("edit the thread's metadata; a value the API refuses shows the server's message", { skip: browserMissing }, async () => {
+  test("edit the thread's metadata; a value the API refuses shows the server's message", {
+    skip: browserMissing,
+  }, async () => {
     await page.getByRole('button', { name: 'Edit metadata' }).click();
     await page.getByLabel('Value 1', { exact: true }).fill('edited');
     await page.getByRole('button', { name: 'Add a key' }).click();
@@ -212,7 +272,10 @@ describe('the web console, desktop width', () => {
     const chips = page.getByRole('list', { name: 'Thread metadata' });
     await chips.getByText('browser').waitFor();
     assert.deepEqual(await chips.getByRole('listitem').allTextContents(), ['project: edited', 'owner: browser']);
-    assert.deepEqual((await api<{ metadata: unknown }>(`/threads/${created}`)).metadata, { project: 'edited', owner: 'browser' });
+    assert.deepEqual((await api<{ metadata: unknown }>(`/threads/${created}`)).metadata, {
+      project: 'edited',
+      owner: 'browser',
+    });
 
     await page.getByRole('button', { name: 'Edit metadata' }).click();
     for (let row = 3; row <= 17; row++) {
@@ -227,13 +290,24 @@ describe('the web console, desktop width', () => {
       "Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but got an object with 17 properties instead.",
     );
     await page.getByRole('button', { name: 'Cancel' }).click();
-    assert.deepEqual((await api<{ metadata: unknown }>(`/threads/${created}`)).metadata, { project: 'edited', owner: 'browser' }, 'unchanged');
+    assert.deepEqual(
+      (await api<{ metadata: unknown }>(`/threads/${created}`)).metadata,
+      { project: 'edited', owner: 'browser' },
+      'unchanged',
+    );
   });
 
-  test('delete asks first: cancel keeps the thread, confirm deletes it and returns to the list', { skip: browserMissing }, async () => {
+  test('delete asks first: cancel keeps the thread, confirm deletes it and returns to the list', {
+    skip: browserMissing,
+  }, async () => {
     await page.getByRole('button', { name: 'Delete thread' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete this thread?' });
-    await screenshot(page, 'console-delete-dialog-desktop', [dialog, dialog.getByRole('button', { name: 'Cancel' }), dialog.getByRole('button', { name: 'Delete thread' })], { fullPage: false });
+    await screenshot(
+      page,
+      'console-delete-dialog-desktop',
+      [dialog, dialog.getByRole('button', { name: 'Cancel' }), dialog.getByRole('button', { name: 'Delete thread' })],
+      { fullPage: false },
+    );
     assert.match((await dialog.textContent()) ?? '', new RegExp(`${created} and all its messages will be deleted`));
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -247,7 +321,9 @@ describe('the web console, desktop width', () => {
     assert.ok(!(await threadLinks().allTextContents()).includes(created));
   });
 
-  test('a key the server stops accepting sends the reader back to sign in, with a notice', { skip: browserMissing }, async () => {
+  test('a key the server stops accepting sends the reader back to sign in, with a notice', {
+    skip: browserMissing,
+  }, async () => {
     await page.evaluate("sessionStorage.setItem('spool.apiKey', 'sk-revoked-000000000000')");
     await page.goto(`${spool.url}/#/threads/${longThread}`);
     await heading('Sign in').waitFor();
@@ -257,7 +333,9 @@ describe('the web console, desktop width', () => {
     await heading(`Thread ${longThread}`).waitFor();
   });
 
-  test('the console raised no script errors and no content-security-policy violations', { skip: browserMissing }, () => {
+  test('the console raised no script errors and no content-security-policy violations', {
+    skip: browserMissing,
+  }, () => {
     assert.deepEqual(problems, []);
   });
 });
@@ -268,18 +346,30 @@ describe('the web console, phone width', () => {
     await page.setViewportSize({ width: 390, height: 844 });
   });
 
-  test('sign in, the threads and a thread fit a phone screen, nothing to scroll sideways', { skip: browserMissing }, async () => {
+  test('sign in, the threads and a thread fit a phone screen, nothing to scroll sideways', {
+    skip: browserMissing,
+  }, async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await heading('Sign in').waitFor();
     assert.equal(await page.evaluate("sessionStorage.getItem('spool.apiKey')"), null, 'signing out forgets the key');
-    await screenshot(page, 'console-sign-in-phone', [heading('Sign in'), page.getByLabel('API key'), page.getByRole('button', { name: 'Sign in' })]);
+    await screenshot(page, 'console-sign-in-phone', [
+      heading('Sign in'),
+      page.getByLabel('API key'),
+      page.getByRole('button', { name: 'Sign in' }),
+    ]);
     assert.ok(await fitsWidth(page));
 
     await page.getByLabel('API key').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await heading('Threads').waitFor();
     await threadLinks().nth(19).waitFor();
-    await screenshot(page, 'console-threads-phone', [heading('Threads'), page.getByRole('link', { name: 'New thread' }), page.getByLabel('Key 1', { exact: true }), threadLinks(), page.getByRole('button', { name: 'Next page' })]);
+    await screenshot(page, 'console-threads-phone', [
+      heading('Threads'),
+      page.getByRole('link', { name: 'New thread' }),
+      page.getByLabel('Key 1', { exact: true }),
+      threadLinks(),
+      page.getByRole('button', { name: 'Next page' }),
+    ]);
     assert.ok(await fitsWidth(page), 'the threads list fits 390 px');
 
     await threadLinks().filter({ hasText: longThread }).click();
@@ -297,7 +387,9 @@ describe('the web console, phone width', () => {
 });
 
 describe('the web console on a server without keys', () => {
-  test('goes straight in: no sign-in screen and no sign-out button, and writes work', { skip: browserMissing }, async () => {
+  test('goes straight in: no sign-in screen and no sign-out button, and writes work', {
+    skip: browserMissing,
+  }, async () => {
     const open = await startSpool();
     try {
       const tab = await browser.newPage();
@@ -309,7 +401,9 @@ describe('the web console on a server without keys', () => {
       await tab.getByLabel('Message', { exact: true }).fill('Written without a key');
       await tab.getByRole('button', { name: 'Create thread' }).click();
       await tab.getByRole('heading', { level: 1, name: /^Thread thread_/ }).waitFor();
-      const listed = (await (await fetch(`${open.baseURL}/threads`, { headers: { 'openai-beta': 'assistants=v2' } })).json()) as { data: unknown[] };
+      const listed = (await (
+        await fetch(`${open.baseURL}/threads`, { headers: { 'openai-beta': 'assistants=v2' } })
+      ).json()) as { data: unknown[] };
       assert.equal(listed.data.length, 1);
       await tab.getByRole('link', { name: '← All threads' }).click();
       await tab.getByRole('heading', { level: 1, name: 'Threads' }).waitFor();
@@ -320,5 +414,4 @@ describe('the web console on a server without keys', () => {
       await open.stop();
     }
   });
-
 });

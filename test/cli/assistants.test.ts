@@ -45,10 +45,16 @@ after(async () => {
   await spool.stop();
 });
 
-const weatherTool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
+const weatherTool = {
+  type: 'function',
+  function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+};
 // Tools come back as OpenAI stored them: function `strict` and file_search `ranking_options` filled in.
 const storedWeatherTool = { type: 'function', function: { ...weatherTool.function, strict: false } };
-const storedFileSearch = { type: 'file_search', file_search: { ranking_options: { ranker: 'default_2024_08_21', score_threshold: 0, hybrid_search: null } } };
+const storedFileSearch = {
+  type: 'file_search',
+  file_search: { ranking_options: { ranker: 'default_2024_08_21', score_threshold: 0, hybrid_search: null } },
+};
 
 async function created(args: string[]): Promise<Assistant> {
   const result = await runCli(['assistants', 'create', ...args], { env });
@@ -96,18 +102,27 @@ describe('spool assistants create', () => {
     assert.equal(assistant.temperature, 0.2);
     assert.equal(assistant.top_p, 0.9);
     assert.deepEqual(assistant.response_format, { type: 'json_object' });
-    assert.deepEqual((await raw(`${spool.baseURL}/assistants/${assistant.id}`)).json, assistant, 'what was printed is what the server holds');
+    assert.deepEqual(
+      (await raw(`${spool.baseURL}/assistants/${assistant.id}`)).json,
+      assistant,
+      'what was printed is what the server holds',
+    );
   });
 
-  test('only the flags given are sent, as OpenAI\'s CLI does; a piped body is the base the flags override', async () => {
+  test("only the flags given are sent, as OpenAI's CLI does; a piped body is the base the flags override", async () => {
     proxy.requests.length = 0;
-    const result = await runCli(['assistants', 'create', '--model', 'gpt-4o-mini'], { env: { SPOOL_BASE_URL: proxy.baseURL } });
+    const result = await runCli(['assistants', 'create', '--model', 'gpt-4o-mini'], {
+      env: { SPOOL_BASE_URL: proxy.baseURL },
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(proxy.requests.length, 1);
     assert.equal(proxy.requests[0]?.url, '/v1/assistants');
     assert.deepEqual(JSON.parse(proxy.requests[0]?.body ?? ''), { model: 'gpt-4o-mini' });
 
-    const piped = await runCli(['assistants', 'create', '--name', 'From flags'], { env, stdin: 'model: gpt-4o\nname: From stdin\ntools:\n  - type: code_interpreter\n' });
+    const piped = await runCli(['assistants', 'create', '--name', 'From flags'], {
+      env,
+      stdin: 'model: gpt-4o\nname: From stdin\ntools:\n  - type: code_interpreter\n',
+    });
     assert.equal(piped.code, 0, piped.stderr);
     const assistant = jsonOf<Assistant>(piped);
     assert.equal(assistant.model, 'gpt-4o');
@@ -115,7 +130,7 @@ describe('spool assistants create', () => {
     assert.deepEqual(assistant.tools, [{ type: 'code_interpreter' }]);
   });
 
-  test('errors: the server\'s message and exit 1; a value that is not a number is a usage error, exit 2', async () => {
+  test("errors: the server's message and exit 1; a value that is not a number is a usage error, exit 2", async () => {
     const missing = await runCli(['assistants', 'create', '--name', 'No model'], { env });
     assert.equal(missing.code, 1);
     assert.equal(missing.stdout, '');
@@ -123,27 +138,58 @@ describe('spool assistants create', () => {
 
     const tooHot = await runCli(['assistants', 'create', '--model', 'gpt-4o', '--temperature', '3'], { env });
     assert.equal(tooHot.code, 1);
-    assert.match(tooHot.stderr, /^spool: HTTP 400: Invalid 'temperature': decimal above maximum value\. Expected a value <= 2, but got 3 instead\.\n$/);
+    assert.match(
+      tooHot.stderr,
+      /^spool: HTTP 400: Invalid 'temperature': decimal above maximum value\. Expected a value <= 2, but got 3 instead\.\n$/,
+    );
 
     const notANumber = await runCli(['assistants', 'create', '--model', 'gpt-4o', '--temperature', 'warm'], { env });
     assert.equal(notANumber.code, 2);
-    assert.match(notANumber.stderr, /option '--temperature <number>' argument 'warm' is invalid\. Expected a number such as 0\.7, got 'warm'\./);
+    assert.match(
+      notANumber.stderr,
+      /option '--temperature <number>' argument 'warm' is invalid\. Expected a number such as 0\.7, got 'warm'\./,
+    );
 
     const badTool = await runCli(['assistants', 'create', '--model', 'gpt-4o', '--tool', '{type: browser}'], { env });
     assert.equal(badTool.code, 1);
-    assert.match(badTool.stderr, /^spool: HTTP 400: Invalid value: 'browser'\. Supported values are: 'code_interpreter', 'file_search', and 'function'\.\n$/);
+    assert.match(
+      badTool.stderr,
+      /^spool: HTTP 400: Invalid value: 'browser'\. Supported values are: 'code_interpreter', 'file_search', and 'function'\.\n$/,
+    );
   });
 });
 
 describe('spool assistants retrieve, update, list, delete', () => {
   test('retrieve by flag or argument; update replaces only the fields given', async () => {
-    const assistant = await created(['--model', 'gpt-4o', '--name', 'Before', '--tool', '{type: code_interpreter}', '--metadata', '{v: "1"}']);
+    const assistant = await created([
+      '--model',
+      'gpt-4o',
+      '--name',
+      'Before',
+      '--tool',
+      '{type: code_interpreter}',
+      '--metadata',
+      '{v: "1"}',
+    ]);
     for (const args of [['--assistant-id', assistant.id], [assistant.id]]) {
       const result = await runCli(['assistants', 'retrieve', ...args], { env });
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(jsonOf(result), assistant);
     }
-    const result = await runCli(['assistants', 'update', assistant.id, '--name', 'After', '--tools', '[{type: file_search}]', '--instructions', 'Be kind.'], { env });
+    const result = await runCli(
+      [
+        'assistants',
+        'update',
+        assistant.id,
+        '--name',
+        'After',
+        '--tools',
+        '[{type: file_search}]',
+        '--instructions',
+        'Be kind.',
+      ],
+      { env },
+    );
     assert.equal(result.code, 0, result.stderr);
     const updated = jsonOf<Assistant>(result);
     assert.equal(updated.name, 'After');
@@ -155,7 +201,8 @@ describe('spool assistants retrieve, update, list, delete', () => {
 
   test('list: newest first, --limit and --order, --all follows every page, jsonl one per line', async () => {
     const ids: string[] = [];
-    for (let index = 0; index < 3; index++) ids.push((await created(['--model', 'gpt-4o', '--metadata', `{batch: list, n: "${index}"}`])).id);
+    for (let index = 0; index < 3; index++)
+      ids.push((await created(['--model', 'gpt-4o', '--metadata', `{batch: list, n: "${index}"}`])).id);
     const first = await runCli(['assistants', 'list', '--limit', '2'], { env });
     assert.equal(first.code, 0, first.stderr);
     const page = jsonOf<List<Assistant>>(first);
@@ -166,18 +213,28 @@ describe('spool assistants retrieve, update, list, delete', () => {
     );
     assert.equal(page.has_more, true);
 
-    const all = await runCli(['assistants', 'list', '--limit', '2', '--order', 'asc', '--all', '--format', 'jsonl'], { env });
+    const all = await runCli(['assistants', 'list', '--limit', '2', '--order', 'asc', '--all', '--format', 'jsonl'], {
+      env,
+    });
     assert.equal(all.code, 0, all.stderr);
-    const lines = all.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Assistant);
-    const everyId = ((await raw(`${spool.baseURL}/assistants?order=asc&limit=100`)).json as List<Assistant>).data.map((assistant) => assistant.id);
+    const lines = all.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Assistant);
+    const everyId = ((await raw(`${spool.baseURL}/assistants?order=asc&limit=100`)).json as List<Assistant>).data.map(
+      (assistant) => assistant.id,
+    );
     assert.deepEqual(
       lines.map((assistant) => assistant.id),
       everyId,
     );
-    assert.deepEqual(lines.slice(-3).map((assistant) => assistant.id), ids);
+    assert.deepEqual(
+      lines.slice(-3).map((assistant) => assistant.id),
+      ids,
+    );
   });
 
-  test('delete prints the deletion; the assistant is then gone, exit 1 with the server\'s message', async () => {
+  test("delete prints the deletion; the assistant is then gone, exit 1 with the server's message", async () => {
     const assistant = await created(['--model', 'gpt-4o']);
     const deleted = await runCli(['assistants', 'delete', '--assistant-id', assistant.id], { env });
     assert.equal(deleted.code, 0, deleted.stderr);

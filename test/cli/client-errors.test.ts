@@ -51,7 +51,9 @@ describe('where the server is and which key to send', () => {
     const serverAddress = proxy.baseURL.replace(/\/v1$/, '');
     for (const base of [serverAddress, `${serverAddress}/`]) {
       proxy.requests.length = 0;
-      const result = await runCli(['threads', 'list', '--limit', '1'], { env: { SPOOL_BASE_URL: base, SPOOL_API_KEY: key } });
+      const result = await runCli(['threads', 'list', '--limit', '1'], {
+        env: { SPOOL_BASE_URL: base, SPOOL_API_KEY: key },
+      });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(proxy.requests[0]?.url, '/v1/threads?limit=1');
     }
@@ -79,10 +81,15 @@ describe('where the server is and which key to send', () => {
 
 describe('failures', () => {
   test("a refused key: the server's 401 message on stderr, nothing on stdout, exit 1", async () => {
-    const result = await runCli(['threads', 'list'], { env: { SPOOL_BASE_URL: spool.baseURL, SPOOL_API_KEY: 'sk-not-a-real-key-000000000000' } });
+    const result = await runCli(['threads', 'list'], {
+      env: { SPOOL_BASE_URL: spool.baseURL, SPOOL_API_KEY: 'sk-not-a-real-key-000000000000' },
+    });
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^spool: HTTP 401: Incorrect API key provided: sk-not-a\*{18}0000\. You can find your API key at https:\/\/platform\.openai\.com\/account\/api-keys\.\n$/);
+    assert.match(
+      result.stderr,
+      /^spool: HTTP 401: Incorrect API key provided: sk-not-a\*{18}0000\. You can find your API key at https:\/\/platform\.openai\.com\/account\/api-keys\.\n$/,
+    );
     const none = await runCli(['threads', 'list'], { env: { SPOOL_BASE_URL: spool.baseURL } });
     assert.equal(none.code, 1);
     assert.match(none.stderr, /^spool: HTTP 401: You didn't provide an API key\./);
@@ -90,26 +97,44 @@ describe('failures', () => {
 
   test('an unreachable server: the URL tried and the reason, exit 3', async () => {
     const port = await closedPort();
-    const result = await runCli(['threads', 'retrieve', '--thread-id', 'thread_abc'], { env: { SPOOL_BASE_URL: `http://127.0.0.1:${port}/v1`, SPOOL_API_KEY: key } });
+    const result = await runCli(['threads', 'retrieve', '--thread-id', 'thread_abc'], {
+      env: { SPOOL_BASE_URL: `http://127.0.0.1:${port}/v1`, SPOOL_API_KEY: key },
+    });
     assert.equal(result.code, 3);
     assert.equal(result.stdout, '');
-    assert.equal(result.stderr, `spool: could not reach http://127.0.0.1:${port}/v1/threads/thread_abc: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+    assert.equal(
+      result.stderr,
+      `spool: could not reach http://127.0.0.1:${port}/v1/threads/thread_abc: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    );
   });
 
   test("a malformed ID: the server's 400 message, exit 1", async () => {
-    const result = await runCli(['threads', 'retrieve', 'nope'], { env: { SPOOL_BASE_URL: spool.baseURL, SPOOL_API_KEY: key } });
+    const result = await runCli(['threads', 'retrieve', 'nope'], {
+      env: { SPOOL_BASE_URL: spool.baseURL, SPOOL_API_KEY: key },
+    });
     assert.equal(result.code, 1);
-    assert.equal(result.stderr, "spool: HTTP 400: Invalid 'thread_id': 'nope'. Expected an ID that begins with 'thread'.\n");
+    assert.equal(
+      result.stderr,
+      "spool: HTTP 400: Invalid 'thread_id': 'nope'. Expected an ID that begins with 'thread'.\n",
+    );
   });
 
   test('a YAML value that is not a string where the API wants one: the server says so (exit 1), as with OpenAI', async () => {
-    const result = await runCli(['threads', 'create', '--metadata', '{n: 1}'], { env: { SPOOL_BASE_URL: spool.baseURL, SPOOL_API_KEY: key } });
+    const result = await runCli(['threads', 'create', '--metadata', '{n: 1}'], {
+      env: { SPOOL_BASE_URL: spool.baseURL, SPOOL_API_KEY: key },
+    });
     assert.equal(result.code, 1);
-    assert.equal(result.stderr, "spool: HTTP 400: Invalid type for 'metadata.n': expected a string, but got an integer instead.\n");
+    assert.equal(
+      result.stderr,
+      "spool: HTTP 400: Invalid type for 'metadata.n': expected a string, but got an integer instead.\n",
+    );
   });
 
   for (const [args, pattern] of [
-    [['threads', 'create', '--metadata', '{a: '], /option '--metadata <yaml>' argument '\{a: ' is invalid\. The value is not valid YAML or JSON \(/],
+    [
+      ['threads', 'create', '--metadata', '{a: '],
+      /option '--metadata <yaml>' argument '\{a: ' is invalid\. The value is not valid YAML or JSON \(/,
+    ],
     [['threads', 'create', '--metadata', '[1, 2]'], /Expected an object such as '\{key: value\}', got a list\./],
     [['threads', 'list', '--metadata', 'team'], /Expected key=value, e\.g\. 'team=support'\./],
     [['threads', 'list', '--order', 'sideways'], /Allowed choices are asc, desc\./],
@@ -133,7 +158,10 @@ describe('failures', () => {
   }
 
   test('a piped body that is not an object is a usage error', async () => {
-    const result = await runCli(['threads', 'create'], { env: { SPOOL_BASE_URL: proxy.baseURL, SPOOL_API_KEY: key }, stdin: '- just\n- a list\n' });
+    const result = await runCli(['threads', 'create'], {
+      env: { SPOOL_BASE_URL: proxy.baseURL, SPOOL_API_KEY: key },
+      stdin: '- just\n- a list\n',
+    });
     assert.equal(result.code, 2);
     assert.equal(result.stderr, 'spool: the body piped on stdin must be a YAML or JSON object\n');
   });

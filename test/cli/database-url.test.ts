@@ -14,12 +14,23 @@ describe('--database-url', () => {
   });
 
   test('SPOOL_DATABASE_POOL_SIZE and SPOOL_DATABASE_STATEMENT_TIMEOUT are checked too', async () => {
-    const pool = await runSpool(['serve', '--port', '0'], { SPOOL_DATABASE_URL: unreachable, SPOOL_DATABASE_POOL_SIZE: 'lots' });
+    const pool = await runSpool(['serve', '--port', '0'], {
+      SPOOL_DATABASE_URL: unreachable,
+      SPOOL_DATABASE_POOL_SIZE: 'lots',
+    });
     assert.equal(pool.code, 2);
-    assert.equal(pool.stderr, "spool: SPOOL_DATABASE_POOL_SIZE must be a number of connections from 1 to 1000, got 'lots'\n");
-    const timeout = await runSpool(['serve', '--port', '0', '--database-statement-timeout', 'soon'], { SPOOL_DATABASE_URL: unreachable });
+    assert.equal(
+      pool.stderr,
+      "spool: SPOOL_DATABASE_POOL_SIZE must be a number of connections from 1 to 1000, got 'lots'\n",
+    );
+    const timeout = await runSpool(['serve', '--port', '0', '--database-statement-timeout', 'soon'], {
+      SPOOL_DATABASE_URL: unreachable,
+    });
     assert.equal(timeout.code, 2);
-    assert.equal(timeout.stderr, "spool: --database-statement-timeout must be a duration such as 30000 (ms), 30s or 1m, got 'soon'\n");
+    assert.equal(
+      timeout.stderr,
+      "spool: --database-statement-timeout must be a duration such as 30000 (ms), 30s or 1m, got 'soon'\n",
+    );
   });
 
   test('an unreachable database: serve, migrate and export exit 1 with one line naming the failure', async () => {

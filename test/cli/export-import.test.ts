@@ -88,7 +88,17 @@ before(async () => {
     const response = await postJson(
       `${source.baseURL}/threads`,
       {
-        messages: index % 3 === 0 ? [] : [{ role: 'user', content: `hello ${index}`, metadata: { n: String(index) } }, { role: 'assistant', content: [{ type: 'text', text: 'hi' }], attachments: [{ file_id: 'file-1', tools: [{ type: 'file_search' }] }] }],
+        messages:
+          index % 3 === 0
+            ? []
+            : [
+                { role: 'user', content: `hello ${index}`, metadata: { n: String(index) } },
+                {
+                  role: 'assistant',
+                  content: [{ type: 'text', text: 'hi' }],
+                  attachments: [{ file_id: 'file-1', tools: [{ type: 'file_search' }] }],
+                },
+              ],
         metadata: { index: String(index), parity: index % 2 === 0 ? 'even' : 'odd' },
         tool_resources: index % 5 === 0 ? { code_interpreter: { file_ids: [`file-${index}`] } } : undefined,
       },
@@ -98,10 +108,20 @@ before(async () => {
   }
   const busy = (await postJson(`${source.baseURL}/threads`, {}, auth(defaultKey))).json as { id: string };
   for (let index = 0; index < 120; index++) {
-    const response = await postJson(`${source.baseURL}/threads/${busy.id}/messages`, { role: 'user', content: [{ type: 'image_url', image_url: { url: `https://example.com/${index}.png`, detail: 'low' } }] }, auth(defaultKey));
+    const response = await postJson(
+      `${source.baseURL}/threads/${busy.id}/messages`,
+      {
+        role: 'user',
+        content: [{ type: 'image_url', image_url: { url: `https://example.com/${index}.png`, detail: 'low' } }],
+      },
+      auth(defaultKey),
+    );
     assert.equal(response.status, 200, response.text);
   }
-  assert.equal((await postJson(`${source.baseURL}/threads`, { metadata: { secret: 'acme' } }, auth(acmeKey))).status, 200);
+  assert.equal(
+    (await postJson(`${source.baseURL}/threads`, { metadata: { secret: 'acme' } }, auth(acmeKey))).status,
+    200,
+  );
 });
 after(async () => {
   await source?.stop();
@@ -143,7 +163,10 @@ describe(`spool export / import (from ${testStore})`, () => {
     assert.match(first.stderr, /imported 1 threads and 0 messages into project 'acme'/);
     const second = await runSpool(['import', ...target.args], target.env, exported.stdout);
     assert.equal(second.code, 1);
-    assert.match(second.stderr, /^spool: nothing was imported: line 2: an object with this id already exists in the target database\n$/);
+    assert.match(
+      second.stderr,
+      /^spool: nothing was imported: line 2: an object with this id already exists in the target database\n$/,
+    );
   });
 
   test('a cut-short or malformed export imports nothing and says where', async () => {
@@ -151,8 +174,18 @@ describe(`spool export / import (from ${testStore})`, () => {
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     const cases: Array<[string, string, RegExp]> = [
       ['cut.jsonl', lines.slice(0, 40).join('\n'), /the input ends at line 40 without its footer: it was cut short/],
-      ['bad.jsonl', [...lines.slice(0, 3), '{"type":"thread","thread":{"object":"thread","id":"nope"}}', ...lines.slice(3)].join('\n'), /line 4: 'id' must be a 'thread_' id/],
-      ['future.jsonl', [lines[0], '{"type":"hologram"}', ...lines.slice(1)].join('\n'), /line 2: unknown record type "hologram"/],
+      [
+        'bad.jsonl',
+        [...lines.slice(0, 3), '{"type":"thread","thread":{"object":"thread","id":"nope"}}', ...lines.slice(3)].join(
+          '\n',
+        ),
+        /line 4: 'id' must be a 'thread_' id/,
+      ],
+      [
+        'future.jsonl',
+        [lines[0], '{"type":"hologram"}', ...lines.slice(1)].join('\n'),
+        /line 2: unknown record type "hologram"/,
+      ],
       ['notes.txt', 'hello', /line 1: not valid JSON/],
     ];
     for (const [name, text, expected] of cases) {
@@ -175,9 +208,26 @@ describe('spool export / import with assistants and runs', () => {
     const env = { SPOOL_DATABASE_URL: '', SPOOL_MODEL_BASE_URL: model.url };
     const server = await startSpool({ dataDir, env });
     try {
-      const assistant = (await postJson(`${server.baseURL}/assistants`, { model: 'gpt-4o', instructions: 'Be brief.', tools: [{ type: 'function', function: { name: 'lookup' } }], metadata: { team: 'ops' } })).json as { id: string };
+      const assistant = (
+        await postJson(`${server.baseURL}/assistants`, {
+          model: 'gpt-4o',
+          instructions: 'Be brief.',
+          tools: [{ type: 'function', function: { name: 'lookup' } }],
+          metadata: { team: 'ops' },
+        })
+      ).json as { id: string };
       model.script({ toolCalls: [{ name: 'lookup', arguments: '{"q":"x"}' }] }, { text: 'Found it.' });
-      let run = (await postJson(`${server.baseURL}/threads/runs`, { assistant_id: assistant.id, thread: { messages: [{ role: 'user', content: 'find x' }] } })).json as { id: string; thread_id: string; status: string; required_action: { submit_tool_outputs: { tool_calls: Array<{ id: string }> } } };
+      let run = (
+        await postJson(`${server.baseURL}/threads/runs`, {
+          assistant_id: assistant.id,
+          thread: { messages: [{ role: 'user', content: 'find x' }] },
+        })
+      ).json as {
+        id: string;
+        thread_id: string;
+        status: string;
+        required_action: { submit_tool_outputs: { tool_calls: Array<{ id: string }> } };
+      };
       const runPath = `${server.baseURL}/threads/${run.thread_id}/runs/${run.id}`;
       while (run.status !== 'requires_action') run = (await raw(runPath)).json as typeof run;
       const call = run.required_action.submit_tool_outputs.tool_calls[0]?.id;

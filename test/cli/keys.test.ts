@@ -27,7 +27,10 @@ describe('spool keys', () => {
     const plain = await runCli(['keys', 'create', '--project', 'acme', '--name', 'ci', '--data-dir', dataDir]);
     assert.equal(plain.code, 0, plain.stderr);
     assert.match(plain.stdout, /^sk-spool-[A-Za-z0-9]{40}\n$/);
-    assert.match(plain.stderr, /^created key_[A-Za-z0-9]{24} for project 'acme'; store the key now, it is not shown again\n$/);
+    assert.match(
+      plain.stderr,
+      /^created key_[A-Za-z0-9]{24} for project 'acme'; store the key now, it is not shown again\n$/,
+    );
 
     const json = await runCli(['keys', 'create', '--project', 'acme', '--format', 'json', '--data-dir', dataDir]);
     assert.equal(json.code, 0, json.stderr);
@@ -41,10 +44,13 @@ describe('spool keys', () => {
   test('list: the list object, or one key per line with --format jsonl; never the keys themselves', async () => {
     const dataDir = makeTempDir();
     const keys = [];
-    for (const project of ['one', 'two']) keys.push((await runCli(['keys', 'create', '--project', project, '--data-dir', dataDir])).stdout.trim());
+    for (const project of ['one', 'two'])
+      keys.push((await runCli(['keys', 'create', '--project', project, '--data-dir', dataDir])).stdout.trim());
     const listed = await runCli(['keys', 'list', '--data-dir', dataDir]);
     assert.equal(listed.code, 0, listed.stderr);
-    const list = jsonOf<{ object: string; data: KeyRecord[]; first_id: string; last_id: string; has_more: boolean }>(listed);
+    const list = jsonOf<{ object: string; data: KeyRecord[]; first_id: string; last_id: string; has_more: boolean }>(
+      listed,
+    );
     assert.equal(list.object, 'list');
     assert.deepEqual(
       list.data.map((record) => record.project),
@@ -103,7 +109,9 @@ async function execute(dataDir: string, text: string): Promise<void> {
 describe('redacted keys', () => {
   test('a new key is shown as its first 7 characters and its last 4, like OpenAI shows keys', async () => {
     const dataDir = makeTempDir();
-    const record = jsonOf<KeyRecord & { key: string }>(await runCli(['keys', 'create', '--format', 'json', '--data-dir', dataDir]));
+    const record = jsonOf<KeyRecord & { key: string }>(
+      await runCli(['keys', 'create', '--format', 'json', '--data-dir', dataDir]),
+    );
     assert.equal(record.redacted, `${record.key.slice(0, 7)}...${record.key.slice(-4)}`);
     assert.match(record.redacted, /^sk-spoo\.\.\.[A-Za-z0-9]{4}$/);
     const [listed] = jsonOf<{ data: KeyRecord[] }>(await runCli(['keys', 'list', '--data-dir', dataDir])).data;
@@ -128,8 +136,17 @@ describe('redacted keys', () => {
     );
     const listed = await runCli(['keys', 'list', '--data-dir', dataDir]);
     assert.equal(listed.code, 0, listed.stderr);
-    const redacted = Object.fromEntries(jsonOf<{ data: KeyRecord[] }>(listed).data.map((record) => [record.id.startsWith('key_old') ? record.id : 'created', record.redacted]));
-    assert.deepEqual(redacted, { created: `${key.slice(0, 7)}...`, key_oldtwentytwo: 'sk-twen...', key_oldshort: '...' });
+    const redacted = Object.fromEntries(
+      jsonOf<{ data: KeyRecord[] }>(listed).data.map((record) => [
+        record.id.startsWith('key_old') ? record.id : 'created',
+        record.redacted,
+      ]),
+    );
+    assert.deepEqual(redacted, {
+      created: `${key.slice(0, 7)}...`,
+      key_oldtwentytwo: 'sk-twen...',
+      key_oldshort: '...',
+    });
 
     // A key still in SPOOL_API_KEYS gets its last 4 back when the server starts with it.
     const server = await startSpool({ dataDir, env: { SPOOL_API_KEYS: twentyTwo } });

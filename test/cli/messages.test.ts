@@ -47,7 +47,10 @@ describe('spool messages create', () => {
   test('text content, as typed (several lines, a colon, a number)', async () => {
     const threadId = await newThread();
     for (const content of ['Hello', 'First line\nSecond: line', '42', '  padded  ']) {
-      const result = await runCli(['messages', 'create', '--thread-id', threadId, '--role', 'user', '--content', content], { env });
+      const result = await runCli(
+        ['messages', 'create', '--thread-id', threadId, '--role', 'user', '--content', content],
+        { env },
+      );
       assert.equal(result.code, 0, result.stderr);
       const message = jsonOf<Message>(result);
       assert.equal(message.object, 'thread.message');
@@ -80,7 +83,10 @@ describe('spool messages create', () => {
     );
     assert.equal(result.code, 0, result.stderr);
     const message = jsonOf<Message>(result);
-    assert.deepEqual(message.content, [text('Look at this'), { type: 'image_url', image_url: { url: 'https://example.com/cat.png', detail: 'low' } }]);
+    assert.deepEqual(message.content, [
+      text('Look at this'),
+      { type: 'image_url', image_url: { url: 'https://example.com/cat.png', detail: 'low' } },
+    ]);
     assert.deepEqual(message.attachments, [
       { file_id: 'file-a', tools: [{ type: 'file_search' }] },
       { file_id: 'file-b', tools: [{ type: 'code_interpreter' }] },
@@ -92,18 +98,30 @@ describe('spool messages create', () => {
     const threadId = await newThread();
     const dir = makeTempDir();
     writeFileSync(join(dir, 'notes.txt'), 'From a file: {not: yaml}\n');
-    const fromFile = await runCli(['messages', 'create', threadId, '--role', 'user', '--content', '@notes.txt'], { env, cwd: dir });
+    const fromFile = await runCli(['messages', 'create', threadId, '--role', 'user', '--content', '@notes.txt'], {
+      env,
+      cwd: dir,
+    });
     assert.equal(fromFile.code, 0, fromFile.stderr);
     assert.deepEqual(jsonOf<Message>(fromFile).content, [text('From a file: {not: yaml}\n')]);
-    const literal = await runCli(['messages', 'create', threadId, '--role', 'user', '--content', '\\@alice said hi'], { env, cwd: dir });
+    const literal = await runCli(['messages', 'create', threadId, '--role', 'user', '--content', '\\@alice said hi'], {
+      env,
+      cwd: dir,
+    });
     assert.deepEqual(jsonOf<Message>(literal).content, [text('@alice said hi')]);
-    const inParts = await runCli(['messages', 'create', threadId, '--role', 'user', '--content', '[{type: text, text: "@notes.txt"}]'], { env, cwd: dir });
+    const inParts = await runCli(
+      ['messages', 'create', threadId, '--role', 'user', '--content', '[{type: text, text: "@notes.txt"}]'],
+      { env, cwd: dir },
+    );
     assert.deepEqual(jsonOf<Message>(inParts).content, [text('From a file: {not: yaml}\n')]);
   });
 
   test('a missing @file is a usage error (exit 2) naming the file; nothing is sent', async () => {
     const threadId = await newThread();
-    const result = await runCli(['messages', 'create', threadId, '--role', 'user', '--content', '@missing.txt'], { env, cwd: makeTempDir() });
+    const result = await runCli(['messages', 'create', threadId, '--role', 'user', '--content', '@missing.txt'], {
+      env,
+      cwd: makeTempDir(),
+    });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /Cannot read 'missing\.txt' \(no such file\)/);
     const list = jsonOf<List<Message>>(await runCli(['messages', 'list', threadId], { env }));
@@ -125,7 +143,22 @@ describe('spool messages list, retrieve, update, delete', () => {
   before(async () => {
     threadId = await newThread();
     for (let index = 0; index < 5; index++) {
-      ids.push(jsonOf<Message>(await runCli(['messages', 'create', threadId, '--role', index % 2 ? 'assistant' : 'user', '--content', `message ${index}`], { env })).id);
+      ids.push(
+        jsonOf<Message>(
+          await runCli(
+            [
+              'messages',
+              'create',
+              threadId,
+              '--role',
+              index % 2 ? 'assistant' : 'user',
+              '--content',
+              `message ${index}`,
+            ],
+            { env },
+          ),
+        ).id,
+      );
     }
   });
 
@@ -135,18 +168,27 @@ describe('spool messages list, retrieve, update, delete', () => {
       all.data.map((message) => message.id),
       [...ids].reverse(),
     );
-    const firstTwo = jsonOf<List<Message>>(await runCli(['messages', 'list', threadId, '--order', 'asc', '--limit', '2'], { env }));
+    const firstTwo = jsonOf<List<Message>>(
+      await runCli(['messages', 'list', threadId, '--order', 'asc', '--limit', '2'], { env }),
+    );
     assert.deepEqual(
       firstTwo.data.map((message) => message.id),
       ids.slice(0, 2),
     );
     assert.equal(firstTwo.has_more, true);
-    const next = jsonOf<List<Message>>(await runCli(['messages', 'list', threadId, '--order', 'asc', '--limit', '2', '--after', firstTwo.last_id ?? ''], { env }));
+    const next = jsonOf<List<Message>>(
+      await runCli(
+        ['messages', 'list', threadId, '--order', 'asc', '--limit', '2', '--after', firstTwo.last_id ?? ''],
+        { env },
+      ),
+    );
     assert.deepEqual(
       next.data.map((message) => message.id),
       ids.slice(2, 4),
     );
-    const previous = jsonOf<List<Message>>(await runCli(['messages', 'list', threadId, '--order', 'asc', '--limit', '2', '--before', ids[4] ?? ''], { env }));
+    const previous = jsonOf<List<Message>>(
+      await runCli(['messages', 'list', threadId, '--order', 'asc', '--limit', '2', '--before', ids[4] ?? ''], { env }),
+    );
     assert.deepEqual(
       previous.data.map((message) => message.id),
       ids.slice(2, 4),
@@ -154,7 +196,10 @@ describe('spool messages list, retrieve, update, delete', () => {
   });
 
   test('list --all --format jsonl: every message, one per line, across pages', async () => {
-    const result = await runCli(['messages', 'list', threadId, '--order', 'asc', '--limit', '2', '--all', '--format', 'jsonl'], { env });
+    const result = await runCli(
+      ['messages', 'list', threadId, '--order', 'asc', '--limit', '2', '--all', '--format', 'jsonl'],
+      { env },
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(
       result.stdout
@@ -173,10 +218,15 @@ describe('spool messages list, retrieve, update, delete', () => {
 
   test('retrieve and update by flags or arguments; delete; then 404 on stderr', async () => {
     const [messageId = ''] = ids;
-    const retrieved = jsonOf<Message>(await runCli(['messages', 'retrieve', '--thread-id', threadId, '--message-id', messageId], { env }));
+    const retrieved = jsonOf<Message>(
+      await runCli(['messages', 'retrieve', '--thread-id', threadId, '--message-id', messageId], { env }),
+    );
     assert.deepEqual(retrieved.content, [text('message 0')]);
     assert.deepEqual(jsonOf<Message>(await runCli(['messages', 'retrieve', threadId, messageId], { env })), retrieved);
-    const updated = await runCli(['messages', 'update', threadId, '--message-id', messageId, '--metadata', '{reviewed: "yes"}'], { env });
+    const updated = await runCli(
+      ['messages', 'update', threadId, '--message-id', messageId, '--metadata', '{reviewed: "yes"}'],
+      { env },
+    );
     assert.equal(updated.code, 0, updated.stderr);
     assert.deepEqual(jsonOf<Message>(updated), { ...retrieved, metadata: { reviewed: 'yes' } });
     const deleted = await runCli(['messages', 'delete', threadId, messageId], { env });

@@ -20,7 +20,9 @@ interface Run {
   metadata: Record<string, string>;
   last_error: { code: string; message: string } | null;
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null;
-  required_action: { submit_tool_outputs: { tool_calls: Array<{ id: string; function: { name: string; arguments: string } }> } } | null;
+  required_action: {
+    submit_tool_outputs: { tool_calls: Array<{ id: string; function: { name: string; arguments: string } }> };
+  } | null;
 }
 
 interface Step {
@@ -28,7 +30,11 @@ interface Step {
   object: string;
   type: string;
   status: string;
-  step_details: { type: string; message_creation?: { message_id: string }; tool_calls?: Array<{ id: string; function: { name: string; arguments: string; output: string | null } }> };
+  step_details: {
+    type: string;
+    message_creation?: { message_id: string };
+    tool_calls?: Array<{ id: string; function: { name: string; arguments: string; output: string | null } }>;
+  };
 }
 
 interface List<T> {
@@ -41,7 +47,8 @@ let env: Record<string, string>;
 let assistantId: string;
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
-  const reply = body === undefined ? await raw(`${spool.baseURL}${path}`) : await postJson(`${spool.baseURL}${path}`, body);
+  const reply =
+    body === undefined ? await raw(`${spool.baseURL}${path}`) : await postJson(`${spool.baseURL}${path}`, body);
   assert.equal(reply.status, 200, reply.text);
   return reply.json as T;
 }
@@ -66,8 +73,12 @@ async function settled(threadId: string, runId: string): Promise<Run> {
 }
 
 async function assistantText(threadId: string): Promise<string[]> {
-  const messages = await api<List<{ role: string; content: Array<{ text: { value: string } }> }>>(`/threads/${threadId}/messages?order=asc`);
-  return messages.data.filter((message) => message.role === 'assistant').map((message) => message.content.map((part) => part.text.value).join(''));
+  const messages = await api<List<{ role: string; content: Array<{ text: { value: string } }> }>>(
+    `/threads/${threadId}/messages?order=asc`,
+  );
+  return messages.data
+    .filter((message) => message.role === 'assistant')
+    .map((message) => message.content.map((part) => part.text.value).join(''));
 }
 
 before(async () => {
@@ -77,7 +88,12 @@ before(async () => {
   const assistant = await api<{ id: string }>('/assistants', {
     model: 'gpt-4o',
     instructions: 'You are terse.',
-    tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+    tools: [
+      {
+        type: 'function',
+        function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
+    ],
   });
   assistantId = assistant.id;
 });
@@ -91,12 +107,26 @@ const answer = 'The quick brown fox jumps over the lazy dog.';
 describe('spool threads create-and-run --stream', () => {
   test('prints the answer as the model writes it: the first words arrive while the run is still in progress', async () => {
     model.script({ text: answer, chunkSize: 4, chunkDelayMs: 200 });
-    const running = startCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: Say the pangram}', '--stream'], { env });
+    const running = startCli(
+      [
+        'threads',
+        'create-and-run',
+        '--assistant-id',
+        assistantId,
+        '--message',
+        '{role: user, content: Say the pangram}',
+        '--stream',
+      ],
+      { env },
+    );
     const first = await running.firstOutput;
     const runThen = await newestRun();
     assert.equal(running.exited(), false, 'the command is still running');
     assert.equal(runThen.status, 'in_progress', 'the run has not finished when its first words are printed');
-    assert.ok(first.length < answer.length && answer.startsWith(first), `the first output is a piece of the answer, got ${JSON.stringify(first)}`);
+    assert.ok(
+      first.length < answer.length && answer.startsWith(first),
+      `the first output is a piece of the answer, got ${JSON.stringify(first)}`,
+    );
 
     const result = await running.done;
     assert.equal(result.code, 0, result.stderr);
@@ -112,7 +142,22 @@ describe('spool threads create-and-run --stream', () => {
 
   test('--format jsonl prints every server-sent event as one {event, data} line, in the reference order', async () => {
     model.script({ text: 'Hello there, friend.', chunkSize: 6 });
-    const result = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--message.role', 'user', '--message.content', 'Hi', '--stream', '--format', 'jsonl'], { env });
+    const result = await runCli(
+      [
+        'threads',
+        'create-and-run',
+        '--assistant-id',
+        assistantId,
+        '--message.role',
+        'user',
+        '--message.content',
+        'Hi',
+        '--stream',
+        '--format',
+        'jsonl',
+      ],
+      { env },
+    );
     assert.equal(result.code, 0, result.stderr);
     const events = result.stdout
       .trimEnd()
@@ -140,7 +185,10 @@ describe('spool threads create-and-run --stream', () => {
     assert.deepEqual(events.at(-1)?.data, '[DONE]');
     const text = events
       .filter((event) => event.event === 'thread.message.delta')
-      .map((event) => (event.data as { delta: { content: Array<{ text: { value: string } }> } }).delta.content[0]?.text.value)
+      .map(
+        (event) =>
+          (event.data as { delta: { content: Array<{ text: { value: string } }> } }).delta.content[0]?.text.value,
+      )
       .join('');
     assert.equal(text, 'Hello there, friend.');
     const thread = events[0]?.data as { id: string };
@@ -149,28 +197,67 @@ describe('spool threads create-and-run --stream', () => {
 
   test('a run that fails: its last_error on stderr and exit 4', async () => {
     model.script({ status: 400 });
-    const result = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: Hi}', '--stream'], { env });
+    const result = await runCli(
+      [
+        'threads',
+        'create-and-run',
+        '--assistant-id',
+        assistantId,
+        '--message',
+        '{role: user, content: Hi}',
+        '--stream',
+      ],
+      { env },
+    );
     assert.equal(result.code, 4);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^spool: run run_[A-Za-z0-9]{24} failed with server_error: The server had an error while processing your request\. Sorry about that!\n$/);
+    assert.match(
+      result.stderr,
+      /^spool: run run_[A-Za-z0-9]{24} failed with server_error: The server had an error while processing your request\. Sorry about that!\n$/,
+    );
   });
 
   test('a run cancelled while it streams: the words so far, then exit 4 saying it was cancelled', async () => {
     model.script({ text: answer, chunkSize: 4, chunkDelayMs: 300 });
-    const running = startCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: Go}', '--stream'], { env });
+    const running = startCli(
+      [
+        'threads',
+        'create-and-run',
+        '--assistant-id',
+        assistantId,
+        '--message',
+        '{role: user, content: Go}',
+        '--stream',
+      ],
+      { env },
+    );
     await running.firstOutput;
     const run = await newestRun();
     assert.equal((await api<Run>(`/threads/${run.thread_id}/runs/${run.id}/cancel`, {})).status, 'cancelling');
     const result = await running.done;
     assert.equal(result.code, 4);
     assert.equal(result.stderr, `spool: run ${run.id} was cancelled\n`);
-    assert.ok(answer.startsWith(result.stdout.trimEnd()) && result.stdout.length < answer.length, `part of the answer, got ${JSON.stringify(result.stdout)}`);
+    assert.ok(
+      answer.startsWith(result.stdout.trimEnd()) && result.stdout.length < answer.length,
+      `part of the answer, got ${JSON.stringify(result.stdout)}`,
+    );
     assert.ok(result.stdout.endsWith('\n'), 'the line is ended');
   });
 
   test('a tool call: nothing on stdout, the calls and how to answer them on stderr, exit 0', async () => {
     model.script({ toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] });
-    const result = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: Weather in Paris?}', '--stream'], { env });
+    const result = await runCli(
+      [
+        'threads',
+        'create-and-run',
+        '--assistant-id',
+        assistantId,
+        '--message',
+        '{role: user, content: Weather in Paris?}',
+        '--stream',
+      ],
+      { env },
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '');
     const run = await newestRun();
@@ -189,7 +276,10 @@ describe('spool threads create-and-run --stream', () => {
 describe('spool threads create-and-run without --stream', () => {
   test('prints the run as created (queued); with --wait, polls until it completes and prints that', async () => {
     model.script({ text: 'First.' }, { text: 'Second.', usage: { prompt_tokens: 12, completion_tokens: 3 } });
-    const queued = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: One}'], { env });
+    const queued = await runCli(
+      ['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: One}'],
+      { env },
+    );
     assert.equal(queued.code, 0, queued.stderr);
     const run = jsonOf<Run>(queued);
     assert.equal(run.object, 'thread.run');
@@ -197,14 +287,23 @@ describe('spool threads create-and-run without --stream', () => {
     assert.equal((await settled(run.thread_id, run.id)).status, 'completed');
 
     const started = Date.now();
-    const waited = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: Two}', '--wait'], { env });
+    const waited = await runCli(
+      ['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: Two}', '--wait'],
+      { env },
+    );
     assert.equal(waited.code, 0, waited.stderr);
     assert.equal(waited.stderr, '');
     const done = jsonOf<Run>(waited);
     assert.equal(done.status, 'completed');
-    assert.deepEqual(done.usage, { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15, prompt_token_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } });
+    assert.deepEqual(done.usage, {
+      prompt_tokens: 12,
+      completion_tokens: 3,
+      total_tokens: 15,
+      prompt_token_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    });
     assert.deepEqual(await assistantText(done.thread_id), ['Second.']);
-    assert.ok(Date.now() - started < 5000, 'it followed the server\'s poll hint, not a 5 s default');
+    assert.ok(Date.now() - started < 5000, "it followed the server's poll hint, not a 5 s default");
   });
 
   test('--wait on a run that fails prints the failed run and exits 4 with its last_error', async () => {
@@ -218,7 +317,20 @@ describe('spool threads create-and-run without --stream', () => {
 
   test('a run that stops at max_completion_tokens is incomplete: exit 0, the reason on stderr', async () => {
     model.script({ text: 'Cut sho', finishReason: 'length' });
-    const result = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: Long}', '--max-completion-tokens', '256', '--stream'], { env });
+    const result = await runCli(
+      [
+        'threads',
+        'create-and-run',
+        '--assistant-id',
+        assistantId,
+        '--message',
+        '{role: user, content: Long}',
+        '--max-completion-tokens',
+        '256',
+        '--stream',
+      ],
+      { env },
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'Cut sho\n');
     assert.match(result.stderr, /^spool: run run_\w+ is incomplete: max_completion_tokens\n$/);
@@ -229,39 +341,66 @@ describe('spool threads create-and-run without --stream', () => {
     try {
       const assistant = (await postJson(`${doomed.baseURL}/assistants`, { model: 'gpt-4o' })).json as { id: string };
       model.script({ text: answer, chunkSize: 4, chunkDelayMs: 300 });
-      const running = startCli(['threads', 'create-and-run', '--assistant-id', assistant.id, '--message', '{role: user, content: Go}', '--stream'], { env: { SPOOL_BASE_URL: doomed.baseURL } });
+      const running = startCli(
+        [
+          'threads',
+          'create-and-run',
+          '--assistant-id',
+          assistant.id,
+          '--message',
+          '{role: user, content: Go}',
+          '--stream',
+        ],
+        { env: { SPOOL_BASE_URL: doomed.baseURL } },
+      );
       const first = await running.firstOutput;
       await doomed.stop('SIGKILL');
       const result = await running.done;
       assert.equal(result.code, 3);
-      assert.ok(result.stdout.startsWith(first) && answer.startsWith(result.stdout.trimEnd()), `part of the answer, got ${JSON.stringify(result.stdout)}`);
+      assert.ok(
+        result.stdout.startsWith(first) && answer.startsWith(result.stdout.trimEnd()),
+        `part of the answer, got ${JSON.stringify(result.stdout)}`,
+      );
       assert.ok(result.stdout.endsWith('\n'), 'the line is ended before the error');
-      assert.match(result.stderr, new RegExp(`^spool: lost the connection to ${doomed.baseURL.replaceAll('.', '\\.')}/threads/runs: .+\n$`));
+      assert.match(
+        result.stderr,
+        new RegExp(`^spool: lost the connection to ${doomed.baseURL.replaceAll('.', '\\.')}/threads/runs: .+\n$`),
+      );
     } finally {
       await doomed.stop();
     }
   });
 
-  test('errors before the run starts: the server\'s message and exit 1; --stream with --wait is a usage error', async () => {
+  test("errors before the run starts: the server's message and exit 1; --stream with --wait is a usage error", async () => {
     const noAssistant = await runCli(['threads', 'create-and-run', '--stream'], { env });
     assert.equal(noAssistant.code, 1);
     assert.equal(noAssistant.stderr, "spool: HTTP 400: Missing required parameter: 'assistant_id'.\n");
     const unknown = await runCli(['threads', 'create-and-run', '--assistant-id', 'asst_missing', '--stream'], { env });
     assert.equal(unknown.code, 1);
     assert.equal(unknown.stderr, "spool: HTTP 404: No assistant found with id 'asst_missing'.\n");
-    const tooFew = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--max-completion-tokens', '100', '--wait'], { env });
+    const tooFew = await runCli(
+      ['threads', 'create-and-run', '--assistant-id', assistantId, '--max-completion-tokens', '100', '--wait'],
+      { env },
+    );
     assert.equal(tooFew.code, 1);
-    assert.equal(tooFew.stderr, "spool: HTTP 400: Invalid 'max_completion_tokens': integer below minimum value. Expected a value >= 256, but got 100 instead.\n");
-    const both = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--stream', '--wait'], { env });
+    assert.equal(
+      tooFew.stderr,
+      "spool: HTTP 400: Invalid 'max_completion_tokens': integer below minimum value. Expected a value >= 256, but got 100 instead.\n",
+    );
+    const both = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--stream', '--wait'], {
+      env,
+    });
     assert.equal(both.code, 2);
     assert.match(both.stderr, /option '--wait' cannot be used with option '--stream'/);
-    const nowhere = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--stream'], { env: { SPOOL_BASE_URL: 'http://127.0.0.1:9/v1' } });
+    const nowhere = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--stream'], {
+      env: { SPOOL_BASE_URL: 'http://127.0.0.1:9/v1' },
+    });
     assert.equal(nowhere.code, 3);
     assert.match(nowhere.stderr, /^spool: could not reach http:\/\/127\.0\.0\.1:9\/v1\/threads\/runs: /);
   });
 });
 
-describe('the flags of OpenAI\'s beta:threads create-and-run, as sent', () => {
+describe("the flags of OpenAI's beta:threads create-and-run, as sent", () => {
   let proxy: RecordingProxy;
   before(async () => {
     proxy = await startRecordingProxy(spool.url);
@@ -361,7 +500,20 @@ describe('spool runs', () => {
     const thread = await api<{ id: string }>('/threads', { messages: [{ role: 'user', content: 'Hello' }] });
     model.script({ text: 'Hi!' });
     const created = await runCli(
-      ['runs', 'create', thread.id, '--assistant-id', assistantId, '--model', 'other-model', '--additional-instructions', 'Say hi.', '--additional-message', '{role: user, content: Also this}', '--wait'],
+      [
+        'runs',
+        'create',
+        thread.id,
+        '--assistant-id',
+        assistantId,
+        '--model',
+        'other-model',
+        '--additional-instructions',
+        'Say hi.',
+        '--additional-message',
+        '{role: user, content: Also this}',
+        '--wait',
+      ],
       { env },
     );
     assert.equal(created.code, 0, created.stderr);
@@ -388,31 +540,77 @@ describe('spool runs', () => {
     const retrieved = await runCli(['runs', 'retrieve', thread.id, run.id], { env });
     assert.equal(retrieved.code, 0, retrieved.stderr);
     assert.deepEqual(jsonOf(retrieved), run);
-    const updated = await runCli(['runs', 'update', '--thread-id', thread.id, '--run-id', run.id, '--metadata', '{reviewed: "yes"}'], { env });
+    const updated = await runCli(
+      ['runs', 'update', '--thread-id', thread.id, '--run-id', run.id, '--metadata', '{reviewed: "yes"}'],
+      { env },
+    );
     assert.equal(updated.code, 0, updated.stderr);
     assert.deepEqual(jsonOf<Run>(updated).metadata, { reviewed: 'yes' });
   });
 
-  test('a tool call answered with submit-tool-outputs --stream; then the run\'s steps, listed and retrieved', async () => {
-    model.script({ toolCalls: [{ name: 'get_weather', arguments: '{"city":"Oslo"}' }] }, { text: 'It is 3 C in Oslo.', chunkSize: 3 });
-    const started = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: Oslo?}', '--wait'], { env });
+  test("a tool call answered with submit-tool-outputs --stream; then the run's steps, listed and retrieved", async () => {
+    model.script(
+      { toolCalls: [{ name: 'get_weather', arguments: '{"city":"Oslo"}' }] },
+      { text: 'It is 3 C in Oslo.', chunkSize: 3 },
+    );
+    const started = await runCli(
+      [
+        'threads',
+        'create-and-run',
+        '--assistant-id',
+        assistantId,
+        '--message',
+        '{role: user, content: Oslo?}',
+        '--wait',
+      ],
+      { env },
+    );
     assert.equal(started.code, 0, started.stderr);
     const run = jsonOf<Run>(started);
     assert.equal(run.status, 'requires_action');
     const [call] = run.required_action?.submit_tool_outputs.tool_calls ?? [];
     assert.deepEqual(call?.function, { name: 'get_weather', arguments: '{"city":"Oslo"}' });
-    assert.ok(started.stderr.includes(`is waiting for the output of a tool call:\n  ${call?.id}: get_weather({"city":"Oslo"})\n`), started.stderr);
+    assert.ok(
+      started.stderr.includes(
+        `is waiting for the output of a tool call:\n  ${call?.id}: get_weather({"city":"Oslo"})\n`,
+      ),
+      started.stderr,
+    );
 
-    const submitted = await runCli(['runs', 'submit-tool-outputs', run.thread_id, run.id, '--tool-output.tool-call-id', call?.id ?? '', '--tool-output.output', '3 C', '--stream'], { env });
+    const submitted = await runCli(
+      [
+        'runs',
+        'submit-tool-outputs',
+        run.thread_id,
+        run.id,
+        '--tool-output.tool-call-id',
+        call?.id ?? '',
+        '--tool-output.output',
+        '3 C',
+        '--stream',
+      ],
+      { env },
+    );
     assert.equal(submitted.code, 0, submitted.stderr);
     assert.equal(submitted.stdout, 'It is 3 C in Oslo.\n');
-    assert.deepEqual(model.requests.at(-1)?.body.messages.at(-1), { role: 'tool', content: '3 C', tool_call_id: call?.id });
+    assert.deepEqual(model.requests.at(-1)?.body.messages.at(-1), {
+      role: 'tool',
+      content: '3 C',
+      tool_call_id: call?.id,
+    });
 
-    const steps = await runCli(['runs', 'steps', 'list', '--thread-id', run.thread_id, '--run-id', run.id, '--order', 'asc'], { env });
+    const steps = await runCli(
+      ['runs', 'steps', 'list', '--thread-id', run.thread_id, '--run-id', run.id, '--order', 'asc'],
+      { env },
+    );
     assert.equal(steps.code, 0, steps.stderr);
     const [toolStep, messageStep] = jsonOf<List<Step>>(steps).data;
     assert.equal(toolStep?.type, 'tool_calls');
-    assert.deepEqual(toolStep?.step_details.tool_calls?.[0]?.function, { name: 'get_weather', arguments: '{"city":"Oslo"}', output: '3 C' });
+    assert.deepEqual(toolStep?.step_details.tool_calls?.[0]?.function, {
+      name: 'get_weather',
+      arguments: '{"city":"Oslo"}',
+      output: '3 C',
+    });
     assert.equal(messageStep?.type, 'message_creation');
     const [message] = (await api<List<{ id: string }>>(`/threads/${run.thread_id}/messages?order=desc&limit=1`)).data;
     assert.equal(messageStep?.step_details.message_creation?.message_id, message?.id);
@@ -422,9 +620,12 @@ describe('spool runs', () => {
     assert.deepEqual(jsonOf(one), messageStep);
   });
 
-  test('cancel a run the model is slow on; submitting outputs to a run that waits for none is the server\'s 400', async () => {
+  test("cancel a run the model is slow on; submitting outputs to a run that waits for none is the server's 400", async () => {
     model.script({ delayMs: 5000, text: 'late' });
-    const created = await runCli(['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: Slow}'], { env });
+    const created = await runCli(
+      ['threads', 'create-and-run', '--assistant-id', assistantId, '--message', '{role: user, content: Slow}'],
+      { env },
+    );
     const run = jsonOf<Run>(created);
     const cancelled = await runCli(['runs', 'cancel', run.thread_id, run.id], { env });
     assert.equal(cancelled.code, 0, cancelled.stderr);
@@ -433,7 +634,10 @@ describe('spool runs', () => {
     const again = await runCli(['runs', 'cancel', run.thread_id, run.id], { env });
     assert.equal(again.code, 1);
     assert.equal(again.stderr, "spool: HTTP 400: Cannot cancel run with status 'cancelled'.\n");
-    const outputs = await runCli(['runs', 'submit-tool-outputs', run.thread_id, run.id, '--tool-output', '{tool_call_id: call_x, output: none}'], { env });
+    const outputs = await runCli(
+      ['runs', 'submit-tool-outputs', run.thread_id, run.id, '--tool-output', '{tool_call_id: call_x, output: none}'],
+      { env },
+    );
     assert.equal(outputs.code, 1);
     assert.equal(outputs.stderr, 'spool: HTTP 400: Runs in status "cancelled" do not accept tool outputs.\n');
     const noRun = await runCli(['runs', 'steps', 'list', run.thread_id], { env });

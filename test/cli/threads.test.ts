@@ -35,8 +35,15 @@ after(async () => {
   await spool.stop();
 });
 
-async function messagesOf(threadId: string): Promise<Array<{ role: string; content: unknown; metadata: unknown; attachments: unknown }>> {
-  const list = (await raw(`${spool.baseURL}/threads/${threadId}/messages?order=asc`)).json as List<{ role: string; content: unknown; metadata: unknown; attachments: unknown }>;
+async function messagesOf(
+  threadId: string,
+): Promise<Array<{ role: string; content: unknown; metadata: unknown; attachments: unknown }>> {
+  const list = (await raw(`${spool.baseURL}/threads/${threadId}/messages?order=asc`)).json as List<{
+    role: string;
+    content: unknown;
+    metadata: unknown;
+    attachments: unknown;
+  }>;
   return list.data;
 }
 
@@ -71,15 +78,25 @@ describe('spool threads create', () => {
         ['assistant', [{ type: 'text', text: { value: 'Hi there', annotations: [] } }], { step: '1' }],
       ],
     );
-    assert.deepEqual((await raw(`${spool.baseURL}/threads/${thread.id}`)).json, thread, 'what was printed is what the server holds');
+    assert.deepEqual(
+      (await raw(`${spool.baseURL}/threads/${thread.id}`)).json,
+      thread,
+      'what was printed is what the server holds',
+    );
   });
 
   test('JSON flags work as well as YAML ones', async () => {
-    const result = await runCli(['threads', 'create', '--message', '{"role":"user","content":"from JSON"}', '--metadata', '{"source":"json"}'], { env });
+    const result = await runCli(
+      ['threads', 'create', '--message', '{"role":"user","content":"from JSON"}', '--metadata', '{"source":"json"}'],
+      { env },
+    );
     assert.equal(result.code, 0, result.stderr);
     const thread = jsonOf<Thread>(result);
     assert.deepEqual(thread.metadata, { source: 'json' });
-    assert.deepEqual((await messagesOf(thread.id)).map((message) => message.content), [[{ type: 'text', text: { value: 'from JSON', annotations: [] } }]]);
+    assert.deepEqual(
+      (await messagesOf(thread.id)).map((message) => message.content),
+      [[{ type: 'text', text: { value: 'from JSON', annotations: [] } }]],
+    );
   });
 
   test('inner flags build the messages: --message.role starts a message, --message.content fills it', async () => {
@@ -106,7 +123,10 @@ describe('spool threads create', () => {
     );
     assert.equal(result.code, 0, result.stderr);
     const thread = jsonOf<Thread>(result);
-    assert.deepEqual(thread.tool_resources, { code_interpreter: { file_ids: ['file-1'] }, file_search: { vector_store_ids: ['vs_1'] } });
+    assert.deepEqual(thread.tool_resources, {
+      code_interpreter: { file_ids: ['file-1'] },
+      file_search: { vector_store_ids: ['vs_1'] },
+    });
     assert.deepEqual(
       (await messagesOf(thread.id)).map((message) => [message.role, message.content, message.metadata]),
       [
@@ -120,11 +140,26 @@ describe('spool threads create', () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'metadata.yaml'), 'team: files\nticket: "123"\n');
     writeFileSync(join(dir, 'question.txt'), 'Line one\nLine two: with a colon\n');
-    const result = await runCli(['threads', 'create', '--metadata', '@metadata.yaml', '--message.role', 'user', '--message.content', '@question.txt'], { env, cwd: dir });
+    const result = await runCli(
+      [
+        'threads',
+        'create',
+        '--metadata',
+        '@metadata.yaml',
+        '--message.role',
+        'user',
+        '--message.content',
+        '@question.txt',
+      ],
+      { env, cwd: dir },
+    );
     assert.equal(result.code, 0, result.stderr);
     const thread = jsonOf<Thread>(result);
     assert.deepEqual(thread.metadata, { team: 'files', ticket: '123' });
-    assert.deepEqual((await messagesOf(thread.id)).map((message) => message.content), [[{ type: 'text', text: { value: 'Line one\nLine two: with a colon\n', annotations: [] } }]]);
+    assert.deepEqual(
+      (await messagesOf(thread.id)).map((message) => message.content),
+      [[{ type: 'text', text: { value: 'Line one\nLine two: with a colon\n', annotations: [] } }]],
+    );
   });
 
   test('a YAML body piped on stdin is sent, with the flags replacing its top-level fields', async () => {
@@ -133,7 +168,10 @@ describe('spool threads create', () => {
     assert.equal(piped.code, 0, piped.stderr);
     const thread = jsonOf<Thread>(piped);
     assert.deepEqual(thread.metadata, { from: 'stdin' });
-    assert.deepEqual((await messagesOf(thread.id)).map((message) => message.content), [[{ type: 'text', text: { value: 'piped message', annotations: [] } }]]);
+    assert.deepEqual(
+      (await messagesOf(thread.id)).map((message) => message.content),
+      [[{ type: 'text', text: { value: 'piped message', annotations: [] } }]],
+    );
 
     const overridden = await runCli(['threads', 'create', '--metadata', '{from: flag}'], { env, stdin: body });
     assert.equal(overridden.code, 0, overridden.stderr);
@@ -169,14 +207,30 @@ describe('spool threads retrieve, update, delete', () => {
 
   test('update replaces the metadata and sets tool resources; --metadata null clears it', async () => {
     const created = jsonOf<Thread>(await runCli(['threads', 'create', '--metadata', '{a: "1", b: "2"}'], { env }));
-    const updated = await runCli(['threads', 'update', '--thread-id', created.id, '--metadata', '{c: "3"}', '--tool-resources.code-interpreter', '{file_ids: [file-9]}'], { env });
+    const updated = await runCli(
+      [
+        'threads',
+        'update',
+        '--thread-id',
+        created.id,
+        '--metadata',
+        '{c: "3"}',
+        '--tool-resources.code-interpreter',
+        '{file_ids: [file-9]}',
+      ],
+      { env },
+    );
     assert.equal(updated.code, 0, updated.stderr);
     assert.deepEqual(jsonOf<Thread>(updated).metadata, { c: '3' });
     assert.deepEqual(jsonOf<Thread>(updated).tool_resources, { code_interpreter: { file_ids: ['file-9'] } });
     const cleared = await runCli(['threads', 'update', created.id, '--metadata', 'null'], { env });
     assert.equal(cleared.code, 0, cleared.stderr);
     assert.deepEqual(jsonOf<Thread>(cleared).metadata, {});
-    assert.deepEqual(jsonOf<Thread>(cleared).tool_resources, { code_interpreter: { file_ids: ['file-9'] } }, 'tool resources kept');
+    assert.deepEqual(
+      jsonOf<Thread>(cleared).tool_resources,
+      { code_interpreter: { file_ids: ['file-9'] } },
+      'tool resources kept',
+    );
   });
 
   test('delete prints the deletion; the thread is then gone (exit 1, the 404 message)', async () => {
@@ -219,7 +273,9 @@ describe('spool threads list', () => {
       [...ids].reverse(),
     );
     assert.equal(list.has_more, false);
-    const oldestTwo = jsonOf<List<Thread>>(await runCli(['threads', 'list', '--limit', '2', '--order', 'asc'], { env: listEnv }));
+    const oldestTwo = jsonOf<List<Thread>>(
+      await runCli(['threads', 'list', '--limit', '2', '--order', 'asc'], { env: listEnv }),
+    );
     assert.deepEqual(
       oldestTwo.data.map((thread) => thread.id),
       ids.slice(0, 2),
@@ -229,17 +285,23 @@ describe('spool threads list', () => {
   });
 
   test('--after and --before page through, and --all follows has_more to the end', async () => {
-    const next = jsonOf<List<Thread>>(await runCli(['threads', 'list', '--order', 'asc', '--limit', '3', '--after', ids[2] ?? ''], { env: listEnv }));
+    const next = jsonOf<List<Thread>>(
+      await runCli(['threads', 'list', '--order', 'asc', '--limit', '3', '--after', ids[2] ?? ''], { env: listEnv }),
+    );
     assert.deepEqual(
       next.data.map((thread) => thread.id),
       ids.slice(3, 6),
     );
-    const previous = jsonOf<List<Thread>>(await runCli(['threads', 'list', '--order', 'asc', '--limit', '2', '--before', ids[3] ?? ''], { env: listEnv }));
+    const previous = jsonOf<List<Thread>>(
+      await runCli(['threads', 'list', '--order', 'asc', '--limit', '2', '--before', ids[3] ?? ''], { env: listEnv }),
+    );
     assert.deepEqual(
       previous.data.map((thread) => thread.id),
       ids.slice(1, 3),
     );
-    const everything = jsonOf<List<Thread>>(await runCli(['threads', 'list', '--order', 'asc', '--limit', '2', '--all'], { env: listEnv }));
+    const everything = jsonOf<List<Thread>>(
+      await runCli(['threads', 'list', '--order', 'asc', '--limit', '2', '--all'], { env: listEnv }),
+    );
     assert.deepEqual(
       everything.data.map((thread) => thread.id),
       ids,
@@ -248,14 +310,20 @@ describe('spool threads list', () => {
   });
 
   test('--metadata key=value filters (pairs AND-ed); --format jsonl prints one thread per line', async () => {
-    const support = await runCli(['threads', 'list', '--metadata', 'team=support', '--format', 'jsonl', '--order', 'asc'], { env: listEnv });
+    const support = await runCli(
+      ['threads', 'list', '--metadata', 'team=support', '--format', 'jsonl', '--order', 'asc'],
+      { env: listEnv },
+    );
     assert.equal(support.code, 0, support.stderr);
     const lines = support.stdout.trimEnd().split('\n');
     assert.deepEqual(
       lines.map((line) => (JSON.parse(line) as Thread).id),
       [ids[0], ids[2], ids[4], ids[6]],
     );
-    const both = await runCli(['threads', 'list', '--metadata', 'team=support', '--metadata', 'n=4', '--format', 'jsonl'], { env: listEnv });
+    const both = await runCli(
+      ['threads', 'list', '--metadata', 'team=support', '--metadata', 'n=4', '--format', 'jsonl'],
+      { env: listEnv },
+    );
     assert.deepEqual(
       both.stdout
         .trimEnd()
@@ -270,16 +338,25 @@ describe('spool threads list', () => {
   test('jsonl with --all streams every item of every page, and a reader may stop early', async () => {
     const all = await runCli(['threads', 'list', '--limit', '2', '--all', '--format', 'jsonl'], { env: listEnv });
     assert.equal(all.stdout.trimEnd().split('\n').length, 7);
-    const head = await runCliInto(['threads', 'list', '--limit', '1', '--all', '--format', 'jsonl'], 'head -n 1', listEnv);
+    const head = await runCliInto(
+      ['threads', 'list', '--limit', '1', '--all', '--format', 'jsonl'],
+      'head -n 1',
+      listEnv,
+    );
     assert.equal(head.code, 0, `spool exits 0 when its reader stops early: ${head.stderr}`);
     assert.equal(head.stderr, '');
     assert.equal(head.stdout.trimEnd().split('\n').length, 1);
   });
 
   test('--created-after and --created-before pass through to the server', async () => {
-    const future = await runCli(['threads', 'list', '--created-after', String(Math.floor(Date.now() / 1000) + 3600)], { env: listEnv });
+    const future = await runCli(['threads', 'list', '--created-after', String(Math.floor(Date.now() / 1000) + 3600)], {
+      env: listEnv,
+    });
     assert.deepEqual(jsonOf<List<Thread>>(future).data, []);
-    const past = await runCli(['threads', 'list', '--created-before', String(Math.floor(Date.now() / 1000) + 3600), '--limit', '100'], { env: listEnv });
+    const past = await runCli(
+      ['threads', 'list', '--created-before', String(Math.floor(Date.now() / 1000) + 3600), '--limit', '100'],
+      { env: listEnv },
+    );
     assert.equal(jsonOf<List<Thread>>(past).data.length, 7);
   });
 });

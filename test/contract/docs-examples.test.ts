@@ -81,7 +81,8 @@ function jsonDocuments(output: string): unknown[] {
     } else if (char === '"') inString = true;
     else if (char === '{' || char === '[') {
       if (depth++ === 0) start = index;
-    } else if ((char === '}' || char === ']') && --depth === 0) documents.push(JSON.parse(output.slice(start, index + 1)));
+    } else if ((char === '}' || char === ']') && --depth === 0)
+      documents.push(JSON.parse(output.slice(start, index + 1)));
   }
   return documents;
 }
@@ -102,7 +103,11 @@ async function messageTexts(threadId: string): Promise<string[]> {
 }
 
 async function createThread(metadata: Record<string, string>): Promise<Thread> {
-  const response = await raw(`${spool.baseURL}/threads`, { method: 'POST', body: JSON.stringify({ metadata }), headers: { ...auth, 'content-type': 'application/json' } });
+  const response = await raw(`${spool.baseURL}/threads`, {
+    method: 'POST',
+    body: JSON.stringify({ metadata }),
+    headers: { ...auth, 'content-type': 'application/json' },
+  });
   assert.equal(response.status, 200);
   return response.json as Thread;
 }
@@ -122,7 +127,12 @@ describe('docs/clients.md', () => {
 
   test('the clients it cannot run name contract tests that exist', () => {
     const named = [...doc.matchAll(/`(test\/contract\/[\w-]+\.test\.ts)`/g)].map((match) => match[1] ?? '');
-    for (const file of ['test/contract/openai-cli.test.ts', 'test/contract/terraform.test.ts', 'test/contract/stackql.test.ts', 'test/contract/docs-examples.test.ts']) {
+    for (const file of [
+      'test/contract/openai-cli.test.ts',
+      'test/contract/terraform.test.ts',
+      'test/contract/stackql.test.ts',
+      'test/contract/docs-examples.test.ts',
+    ]) {
       assert.ok(named.includes(file), `the doc names ${file}`);
     }
     for (const file of named) assert.ok(existsSync(join(repoRoot, file)), `${file} exists`);
@@ -143,7 +153,9 @@ describe('docs/clients.md curl examples', () => {
   });
 
   test('curl-thread-round-trip retrieves, updates metadata, adds a message and lists both', () => {
-    const [retrieved, updated, message, list] = jsonDocuments(runExample('curl-thread-round-trip', { THREAD_ID: thread.id })) as [
+    const [retrieved, updated, message, list] = jsonDocuments(
+      runExample('curl-thread-round-trip', { THREAD_ID: thread.id }),
+    ) as [
       Thread,
       Thread,
       { object: string; role: string; content: unknown },
@@ -175,7 +187,9 @@ describe('docs/clients.md curl examples', () => {
     await createThread({ team: 'billing' });
     const second = await createThread({ team: 'support', tier: 'gold' });
 
-    const [list] = jsonDocuments(runExample('curl-list-threads', { CREATED_AFTER: String(earlier.created_at) })) as Array<{ object: string; data: Thread[]; first_id: string; has_more: boolean }>;
+    const [list] = jsonDocuments(
+      runExample('curl-list-threads', { CREATED_AFTER: String(earlier.created_at) }),
+    ) as Array<{ object: string; data: Thread[]; first_id: string; has_more: boolean }>;
     assert.ok(list);
     assert.equal(list.object, 'list');
     assert.deepEqual(
@@ -205,11 +219,19 @@ describe('docs/clients.md curl examples', () => {
 
 describe('docs/clients.md SDK examples', () => {
   test('node-sdk creates, adds a message, pages through both and deletes', () => {
-    assert.deepEqual(runExample('node-sdk').trim().split('\n'), ['user Hello', 'user Are you there?', 'thread.deleted true']);
+    assert.deepEqual(runExample('node-sdk').trim().split('\n'), [
+      'user Hello',
+      'user Are you there?',
+      'thread.deleted true',
+    ]);
   });
 
   test('python-sdk does the same with the Python SDK', () => {
     requirePythonSdk();
-    assert.deepEqual(runExample('python-sdk').trim().split('\n'), ['user Hello', 'user Are you there?', 'thread.deleted True']);
+    assert.deepEqual(runExample('python-sdk').trim().split('\n'), [
+      'user Hello',
+      'user Are you there?',
+      'thread.deleted True',
+    ]);
   });
 });

@@ -55,9 +55,14 @@ interface ThreadBody {
   tool_resources: Record<string, unknown>;
 }
 
-describe("openai CLI: beta:threads create (YAML flags become compact JSON)", () => {
+describe('openai CLI: beta:threads create (YAML flags become compact JSON)', () => {
   test("--message '{role: user, content: hi}' --metadata '{env: prod}' creates the thread and its message (200)", async () => {
-    const response = await send('beta:threads create', 'POST', '/v1/threads', '{"messages":[{"content":"hi","role":"user"}],"metadata":{"env":"prod"}}');
+    const response = await send(
+      'beta:threads create',
+      'POST',
+      '/v1/threads',
+      '{"messages":[{"content":"hi","role":"user"}],"metadata":{"env":"prod"}}',
+    );
     assert.equal(response.status, 200);
     const thread = response.json as ThreadBody;
     assert.deepEqual(Object.keys(thread), ['id', 'object', 'created_at', 'metadata', 'tool_resources']);
@@ -76,10 +81,17 @@ describe("openai CLI: beta:threads create (YAML flags become compact JSON)", () 
   });
 
   test('repeated --message flags add one array item each, kept in order', async () => {
-    const response = await send('beta:threads create', 'POST', '/v1/threads', '{"messages":[{"content":"first","role":"user"},{"content":"second","role":"assistant"}]}');
+    const response = await send(
+      'beta:threads create',
+      'POST',
+      '/v1/threads',
+      '{"messages":[{"content":"first","role":"user"},{"content":"second","role":"assistant"}]}',
+    );
     assert.equal(response.status, 200);
     const { id } = response.json as ThreadBody;
-    const list = (await send('beta:threads:messages list', 'GET', `/v1/threads/${id}/messages?order=asc`)).json as { data: Array<{ role: string }> };
+    const list = (await send('beta:threads:messages list', 'GET', `/v1/threads/${id}/messages?order=asc`)).json as {
+      data: Array<{ role: string }>;
+    };
     assert.deepEqual(
       list.data.map((message) => message.role),
       ['user', 'assistant'],
@@ -87,9 +99,17 @@ describe("openai CLI: beta:threads create (YAML flags become compact JSON)", () 
   });
 
   test('--tool-resources.code-interpreter and --tool-resources.file-search build the nested object', async () => {
-    const response = await send('beta:threads create', 'POST', '/v1/threads', '{"tool_resources":{"code_interpreter":{"file_ids":["file-a"]},"file_search":{"vector_store_ids":["vs_a"]}}}');
+    const response = await send(
+      'beta:threads create',
+      'POST',
+      '/v1/threads',
+      '{"tool_resources":{"code_interpreter":{"file_ids":["file-a"]},"file_search":{"vector_store_ids":["vs_a"]}}}',
+    );
     assert.equal(response.status, 200);
-    assert.deepEqual((response.json as ThreadBody).tool_resources, { code_interpreter: { file_ids: ['file-a'] }, file_search: { vector_store_ids: ['vs_a'] } });
+    assert.deepEqual((response.json as ThreadBody).tool_resources, {
+      code_interpreter: { file_ids: ['file-a'] },
+      file_search: { vector_store_ids: ['vs_a'] },
+    });
   });
 
   test("YAML that yields a number (--metadata '{n: 1}') gets OpenAI's invalid_type 400 with param metadata.n, and creates nothing", async () => {
@@ -123,13 +143,19 @@ describe("openai CLI: beta:threads create (YAML flags become compact JSON)", () 
 
 describe('openai CLI: beta:threads retrieve, update, delete', () => {
   test('retrieve --thread-id (GET, no body), update --metadata, delete, then retrieve is a 404 in the envelope', async () => {
-    const created = (await send('beta:threads create', 'POST', '/v1/threads', '{"metadata":{"env":"prod"}}')).json as ThreadBody;
+    const created = (await send('beta:threads create', 'POST', '/v1/threads', '{"metadata":{"env":"prod"}}'))
+      .json as ThreadBody;
 
     const retrieved = await send('beta:threads retrieve', 'GET', `/v1/threads/${created.id}`);
     assert.equal(retrieved.status, 200);
     assert.deepEqual(retrieved.json, created);
 
-    const updated = await send('beta:threads update', 'POST', `/v1/threads/${created.id}`, '{"metadata":{"env":"staging","owner":"ops"}}');
+    const updated = await send(
+      'beta:threads update',
+      'POST',
+      `/v1/threads/${created.id}`,
+      '{"metadata":{"env":"staging","owner":"ops"}}',
+    );
     assert.equal(updated.status, 200);
     assert.deepEqual(updated.json, { ...created, metadata: { env: 'staging', owner: 'ops' } });
 
@@ -139,11 +165,19 @@ describe('openai CLI: beta:threads retrieve, update, delete', () => {
 
     const gone = await send('beta:threads retrieve', 'GET', `/v1/threads/${created.id}`);
     assert.equal(gone.status, 404);
-    assert.deepEqual(gone.json, { error: { message: `No thread found with id '${created.id}'.`, type: 'invalid_request_error', param: null, code: null } });
+    assert.deepEqual(gone.json, {
+      error: {
+        message: `No thread found with id '${created.id}'.`,
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+    });
   });
 
   test('update with --metadata null clears the metadata', async () => {
-    const created = (await send('beta:threads create', 'POST', '/v1/threads', '{"metadata":{"env":"prod"}}')).json as ThreadBody;
+    const created = (await send('beta:threads create', 'POST', '/v1/threads', '{"metadata":{"env":"prod"}}'))
+      .json as ThreadBody;
     const updated = await send('beta:threads update', 'POST', `/v1/threads/${created.id}`, '{"metadata":null}');
     assert.equal(updated.status, 200);
     assert.deepEqual((updated.json as ThreadBody).metadata, {});
@@ -152,7 +186,9 @@ describe('openai CLI: beta:threads retrieve, update, delete', () => {
   test('a --base-url without /v1 gets a 404 in the envelope that names the path it tried', async () => {
     const response = await send('beta:threads create', 'POST', '/threads', '{"metadata":{"env":"prod"}}');
     assert.equal(response.status, 404);
-    assert.deepEqual(response.json, { error: { message: 'Invalid URL (POST /threads)', type: 'invalid_request_error', param: null, code: null } });
+    assert.deepEqual(response.json, {
+      error: { message: 'Invalid URL (POST /threads)', type: 'invalid_request_error', param: null, code: null },
+    });
   });
 });
 
@@ -211,7 +247,12 @@ describe('openai CLI: beta:threads:messages', () => {
     const thread = (await send('beta:threads create', 'POST', '/v1/threads', '{}')).json as ThreadBody;
     const created: string[] = [];
     for (let index = 0; index < 25; index++) {
-      const response = await send('beta:threads:messages create', 'POST', `/v1/threads/${thread.id}/messages`, `{"content":"m${index}","role":"user"}`);
+      const response = await send(
+        'beta:threads:messages create',
+        'POST',
+        `/v1/threads/${thread.id}/messages`,
+        `{"content":"m${index}","role":"user"}`,
+      );
       created.push((response.json as MessageBody).id);
     }
     const seen: string[] = [];

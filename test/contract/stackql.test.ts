@@ -18,7 +18,12 @@ after(async () => {
 });
 
 /** One StackQL HTTP call; `extra` holds header parameters given in WHERE (OpenAI-Organization, OpenAI-Project). */
-function stackql(method: string, path: string, body?: string, extra: Array<[string, string]> = []): Promise<WireResponse> {
+function stackql(
+  method: string,
+  path: string,
+  body?: string,
+  extra: Array<[string, string]> = [],
+): Promise<WireResponse> {
   const headers: Array<[string, string]> = [['User-Agent', 'stackql/0.8']];
   if (body !== undefined) headers.push(['Content-Length', String(Buffer.byteLength(body))]);
   headers.push(['Authorization', 'Bearer sk-stackql-test']);
@@ -39,7 +44,8 @@ interface Thread {
 function columns(response: WireResponse): Thread {
   assert.equal(response.status, 200, response.body);
   const thread = response.json as Thread;
-  for (const column of ['id', 'created_at', 'metadata', 'object', 'tool_resources']) assert.ok(column in thread, `column ${column} is present`);
+  for (const column of ['id', 'created_at', 'metadata', 'object', 'tool_resources'])
+    assert.ok(column in thread, `column ${column} is present`);
   return thread;
 }
 
@@ -49,7 +55,13 @@ async function newestThreadId(): Promise<string | null> {
 
 describe('StackQL openai.assistants.threads (no OpenAI-Beta header)', () => {
   test("INSERT (messages, metadata) SELECT '[...]', '{...}' RETURNING ... posts the parsed values and reads the columns", async () => {
-    const thread = columns(await stackql('POST', '/v1/threads', '{"messages":[{"content":"Hello","role":"user"}],"metadata":{"env":"prod"}}'));
+    const thread = columns(
+      await stackql(
+        'POST',
+        '/v1/threads',
+        '{"messages":[{"content":"Hello","role":"user"}],"metadata":{"env":"prod"}}',
+      ),
+    );
     assert.match(thread.id, /^thread_[A-Za-z0-9]{24}$/);
     assert.equal(thread.object, 'thread');
     assert.deepEqual(thread.metadata, { env: 'prod' });
@@ -63,7 +75,11 @@ describe('StackQL openai.assistants.threads (no OpenAI-Beta header)', () => {
 
   test('INSERT with all three columns, including tool_resources', async () => {
     const thread = columns(
-      await stackql('POST', '/v1/threads', '{"messages":[{"content":"Hi","role":"user"}],"metadata":{"a":"1"},"tool_resources":{"code_interpreter":{"file_ids":["file-1"]}}}'),
+      await stackql(
+        'POST',
+        '/v1/threads',
+        '{"messages":[{"content":"Hi","role":"user"}],"metadata":{"a":"1"},"tool_resources":{"code_interpreter":{"file_ids":["file-1"]}}}',
+      ),
     );
     assert.deepEqual(thread.tool_resources, { code_interpreter: { file_ids: ['file-1'] } });
   });
@@ -80,8 +96,18 @@ describe('StackQL openai.assistants.threads (no OpenAI-Beta header)', () => {
 
   test("UPDATE ... SET metadata = '{...}', tool_resources = '{...}' posts both and the thread takes them", async () => {
     const created = columns(await stackql('POST', '/v1/threads', '{"metadata":{"env":"prod"}}'));
-    const updated = columns(await stackql('POST', `/v1/threads/${created.id}`, '{"metadata":{"env":"dev"},"tool_resources":{"file_search":{"vector_store_ids":["vs_9"]}}}'));
-    assert.deepEqual(updated, { ...created, metadata: { env: 'dev' }, tool_resources: { file_search: { vector_store_ids: ['vs_9'] } } });
+    const updated = columns(
+      await stackql(
+        'POST',
+        `/v1/threads/${created.id}`,
+        '{"metadata":{"env":"dev"},"tool_resources":{"file_search":{"vector_store_ids":["vs_9"]}}}',
+      ),
+    );
+    assert.deepEqual(updated, {
+      ...created,
+      metadata: { env: 'dev' },
+      tool_resources: { file_search: { vector_store_ids: ['vs_9'] } },
+    });
   });
 
   test('DELETE FROM ... WHERE thread_id is a DELETE; a SELECT after it gets a 404 in the envelope', async () => {
@@ -91,7 +117,12 @@ describe('StackQL openai.assistants.threads (no OpenAI-Beta header)', () => {
     assert.deepEqual(deleted.json, { id: created.id, object: 'thread.deleted', deleted: true });
     const gone = await stackql('GET', `/v1/threads/${created.id}`);
     assert.equal(gone.status, 404);
-    assert.deepEqual(envelopeFrom(gone), { message: `No thread found with id '${created.id}'.`, type: 'invalid_request_error', param: null, code: null });
+    assert.deepEqual(envelopeFrom(gone), {
+      message: `No thread found with id '${created.id}'.`,
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    });
   });
 });
 
@@ -100,7 +131,11 @@ describe('StackQL openai.assistants.messages (SELECT pages by after = $.last_id 
     const thread = columns(await stackql('POST', '/v1/threads', '{}'));
     const created: string[] = [];
     for (let index = 0; index < 45; index++) {
-      const response = await stackql('POST', `/v1/threads/${thread.id}/messages`, `{"content":"m${index}","role":"user"}`);
+      const response = await stackql(
+        'POST',
+        `/v1/threads/${thread.id}/messages`,
+        `{"content":"m${index}","role":"user"}`,
+      );
       assert.equal(response.status, 200);
       created.push((response.json as { id: string }).id);
     }
@@ -108,7 +143,10 @@ describe('StackQL openai.assistants.messages (SELECT pages by after = $.last_id 
     let token: string | null = null;
     let requests = 0;
     do {
-      const page: WireResponse = await stackql('GET', `/v1/threads/${thread.id}/messages${token ? `?after=${token}` : ''}`);
+      const page: WireResponse = await stackql(
+        'GET',
+        `/v1/threads/${thread.id}/messages${token ? `?after=${token}` : ''}`,
+      );
       assert.equal(page.status, 200);
       const body = page.json as { data: Array<{ id: string }>; last_id: string | null };
       seen.push(...body.data.map((message) => message.id));
@@ -153,6 +191,9 @@ describe('StackQL naive bodies: column values that are not the JSON the API want
   test('an UPDATE whose WHERE thread_id is not a thread id gets the 400 that names it', async () => {
     const response = await stackql('POST', '/v1/threads/abc', '{"metadata":{"env":"dev"}}');
     assert.equal(response.status, 400);
-    assert.equal(envelopeFrom(response).message, "Invalid 'thread_id': 'abc'. Expected an ID that begins with 'thread'.");
+    assert.equal(
+      envelopeFrom(response).message,
+      "Invalid 'thread_id': 'abc'. Expected an ID that begins with 'thread'.",
+    );
   });
 });

@@ -24,10 +24,19 @@ after(async () => {
 const apiKey = 'sk-terraform-test-0000';
 
 /** A go-openai v1.38.0 request as the HappyPathway provider sends it (base_url = `<spool>/v1`). */
-function happyPathwayRequest(method: string, path: string, body?: string, options: { key?: string; betaLines?: string[] } = {}): WireRequest {
+function happyPathwayRequest(
+  method: string,
+  path: string,
+  body?: string,
+  options: { key?: string; betaLines?: string[] } = {},
+): WireRequest {
   const headers: Array<[string, string]> = [['User-Agent', 'Go-http-client/1.1']];
   if (body !== undefined) headers.push(['Content-Length', String(Buffer.byteLength(body))]);
-  headers.push(['Accept', 'application/json'], ['Authorization', `Bearer ${options.key ?? apiKey}`], ['Content-Type', 'application/json']);
+  headers.push(
+    ['Accept', 'application/json'],
+    ['Authorization', `Bearer ${options.key ?? apiKey}`],
+    ['Content-Type', 'application/json'],
+  );
   for (const value of options.betaLines ?? ['assistants=v2', 'assistants=v2']) headers.push(['Openai-Beta', value]);
   headers.push(['Accept-Encoding', 'gzip']);
   return { method, path, headers, ...(body === undefined ? {} : { body }) };
@@ -55,7 +64,8 @@ function goOpenAIErrorKind(response: WireResponse): 'APIError' | 'RequestError' 
   if (!error || typeof error !== 'object' || Array.isArray(error)) return 'RequestError';
   const { message, param, type, code } = error as Record<string, unknown>;
   const isStringOrNull = (value: unknown) => value === undefined || value === null || typeof value === 'string';
-  const messageOk = typeof message === 'string' || (Array.isArray(message) && message.every((part) => typeof part === 'string'));
+  const messageOk =
+    typeof message === 'string' || (Array.isArray(message) && message.every((part) => typeof part === 'string'));
   const codeOk = isStringOrNull(code) || typeof code === 'number';
   return messageOk && isStringOrNull(param) && isStringOrNull(type) && codeOk ? 'APIError' : 'RequestError';
 }
@@ -68,7 +78,13 @@ interface Thread {
   tool_resources: Record<string, unknown>;
 }
 
-function hp(method: string, path: string, body?: string, options?: { key?: string; betaLines?: string[] }, url = spool.url): Promise<WireResponse> {
+function hp(
+  method: string,
+  path: string,
+  body?: string,
+  options?: { key?: string; betaLines?: string[] },
+  url = spool.url,
+): Promise<WireResponse> {
   return replay(url, happyPathwayRequest(method, path, body, options));
 }
 
@@ -86,10 +102,17 @@ function assertProviderCanRead(response: WireResponse): Thread {
 
 describe('Terraform openai_thread (HappyPathway provider, go-openai v1.38.0)', () => {
   test('create sends only {metadata, tool_resources} with the doubled beta header and gets 200 (not 201)', async () => {
-    const response = await hp('POST', '/v1/threads', '{"metadata":{"env":"prod","team":"ml"},"tool_resources":{"code_interpreter":{"file_ids":["file-a","file-b"]},"file_search":{"vector_store_ids":["vs_1"]}}}');
+    const response = await hp(
+      'POST',
+      '/v1/threads',
+      '{"metadata":{"env":"prod","team":"ml"},"tool_resources":{"code_interpreter":{"file_ids":["file-a","file-b"]},"file_search":{"vector_store_ids":["vs_1"]}}}',
+    );
     const thread = assertProviderCanRead(response);
     assert.deepEqual(thread.metadata, { env: 'prod', team: 'ml' });
-    assert.deepEqual(thread.tool_resources, { code_interpreter: { file_ids: ['file-a', 'file-b'] }, file_search: { vector_store_ids: ['vs_1'] } });
+    assert.deepEqual(thread.tool_resources, {
+      code_interpreter: { file_ids: ['file-a', 'file-b'] },
+      file_search: { vector_store_ids: ['vs_1'] },
+    });
   });
 
   test('create with nothing set sends {} and gets empty metadata and tool_resources, so state matches the plan', async () => {
@@ -111,9 +134,21 @@ describe('Terraform openai_thread (HappyPathway provider, go-openai v1.38.0)', (
   });
 
   test('update always sends "metadata" ({} when unset), which replaces the map; tool_resources when set', async () => {
-    const created = assertProviderCanRead(await hp('POST', '/v1/threads', '{"metadata":{"env":"prod"},"tool_resources":{"code_interpreter":{"file_ids":["file-a"]}}}'));
+    const created = assertProviderCanRead(
+      await hp(
+        'POST',
+        '/v1/threads',
+        '{"metadata":{"env":"prod"},"tool_resources":{"code_interpreter":{"file_ids":["file-a"]}}}',
+      ),
+    );
 
-    const changed = assertProviderCanRead(await hp('POST', `/v1/threads/${created.id}`, '{"metadata":{"env":"staging"},"tool_resources":{"file_search":{"vector_store_ids":["vs_2"]}}}'));
+    const changed = assertProviderCanRead(
+      await hp(
+        'POST',
+        `/v1/threads/${created.id}`,
+        '{"metadata":{"env":"staging"},"tool_resources":{"file_search":{"vector_store_ids":["vs_2"]}}}',
+      ),
+    );
     assert.deepEqual(changed.metadata, { env: 'staging' });
     assert.deepEqual(changed.tool_resources, { file_search: { vector_store_ids: ['vs_2'] } });
 
@@ -131,7 +166,12 @@ describe('Terraform openai_thread (HappyPathway provider, go-openai v1.38.0)', (
 
     const read = await hp('GET', `/v1/threads/${created.id}`);
     assert.equal(read.status, 404);
-    assert.deepEqual(envelopeFrom(read), { message: `No thread found with id '${created.id}'.`, type: 'invalid_request_error', param: null, code: null });
+    assert.deepEqual(envelopeFrom(read), {
+      message: `No thread found with id '${created.id}'.`,
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    });
     assert.equal(goOpenAIErrorKind(read), 'APIError');
 
     // A destroy of something already gone: 404 as an APIError, which the provider's Delete ignores.
@@ -154,7 +194,10 @@ describe('Terraform openai_thread (HappyPathway provider, go-openai v1.38.0)', (
     const response = await hp('GET', '/v1/threads/my-thread');
     assert.equal(response.status, 400);
     assert.equal(goOpenAIErrorKind(response), 'APIError');
-    assert.equal(envelopeFrom(response).message, "Invalid 'thread_id': 'my-thread'. Expected an ID that begins with 'thread'.");
+    assert.equal(
+      envelopeFrom(response).message,
+      "Invalid 'thread_id': 'my-thread'. Expected an ID that begins with 'thread'.",
+    );
   });
 });
 
@@ -172,11 +215,18 @@ describe('Terraform openai_thread with API keys (provider api_key / OPENAI_API_K
     assertProviderCanRead(await hp('GET', `/v1/threads/${created.id}`, undefined, {}, keyed.url));
 
     // 29 characters: the first 8, 17 stars, the last 4.
-    const wrong = await hp('GET', `/v1/threads/${created.id}`, undefined, { key: 'sk-wrong-key-0000000000000000' }, keyed.url);
+    const wrong = await hp(
+      'GET',
+      `/v1/threads/${created.id}`,
+      undefined,
+      { key: 'sk-wrong-key-0000000000000000' },
+      keyed.url,
+    );
     assert.equal(wrong.status, 401);
     assert.equal(goOpenAIErrorKind(wrong), 'APIError');
     assert.deepEqual(envelopeFrom(wrong), {
-      message: 'Incorrect API key provided: sk-wrong*****************0000. You can find your API key at https://platform.openai.com/account/api-keys.',
+      message:
+        'Incorrect API key provided: sk-wrong*****************0000. You can find your API key at https://platform.openai.com/account/api-keys.',
       type: 'invalid_request_error',
       param: null,
       code: 'invalid_api_key',
@@ -188,7 +238,11 @@ describe('Terraform openai_thread (mkdev-me provider v1.0-1.2)', () => {
   const mk = (method: string, path: string, body?: string) => replay(spool.url, mkdevRequest(method, path, body));
 
   test('create with messages {role, content, metadata} answers exactly 200 and the messages are stored', async () => {
-    const response = await mk('POST', '/v1/threads', '{"messages":[{"role":"user","content":"Hello","metadata":{"source":"tf"}}],"metadata":{"env":"prod"}}');
+    const response = await mk(
+      'POST',
+      '/v1/threads',
+      '{"messages":[{"role":"user","content":"Hello","metadata":{"source":"tf"}}],"metadata":{"env":"prod"}}',
+    );
     assert.equal(response.status, 200, 'any status but 200 fails the apply');
     const thread = response.json as Thread;
     assert.equal(typeof thread.created_at, 'number');
@@ -206,7 +260,10 @@ describe('Terraform openai_thread (mkdev-me provider v1.0-1.2)', () => {
     const created = (await mk('POST', '/v1/threads', '{"metadata":{"env":"prod"}}')).json as Thread;
     const read = await mk('GET', `/v1/threads/${created.id}`);
     assert.equal(read.status, 200);
-    assert.deepEqual({ created_at: (read.json as Thread).created_at, metadata: (read.json as Thread).metadata }, { created_at: created.created_at, metadata: { env: 'prod' } });
+    assert.deepEqual(
+      { created_at: (read.json as Thread).created_at, metadata: (read.json as Thread).metadata },
+      { created_at: created.created_at, metadata: { env: 'prod' } },
+    );
 
     const updated = await mk('POST', `/v1/threads/${created.id}`, '{"metadata":{"env":"dev"}}');
     assert.equal(updated.status, 200);
@@ -218,9 +275,14 @@ describe('Terraform openai_thread (mkdev-me provider v1.0-1.2)', () => {
   });
 
   test("a message with the v1-era file_ids gets OpenAI's v2 answer: 400 unknown_parameter, and no thread", async () => {
-    const newest = async () => ((await raw(`${spool.baseURL}/threads?limit=1`)).json as { first_id: string | null }).first_id;
+    const newest = async () =>
+      ((await raw(`${spool.baseURL}/threads?limit=1`)).json as { first_id: string | null }).first_id;
     const newestBefore = await newest();
-    const response = await mk('POST', '/v1/threads', '{"messages":[{"role":"user","content":"Hi","file_ids":["file-1"]}]}');
+    const response = await mk(
+      'POST',
+      '/v1/threads',
+      '{"messages":[{"role":"user","content":"Hi","file_ids":["file-1"]}]}',
+    );
     assert.equal(response.status, 400);
     assert.deepEqual(envelopeFrom(response), {
       message: "Unknown parameter: 'messages[0].file_ids'.",

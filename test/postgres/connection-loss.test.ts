@@ -27,7 +27,9 @@ function assertRetriable503(response: RawResponse): void {
   assert.match(response.headers.get('x-request-id') ?? '', /^req_/);
 }
 
-describe('PostgreSQL restarting under write load', { skip: postgresBinDir() === undefined && 'needs initdb and pg_ctl to run a server of its own' }, () => {
+describe('PostgreSQL restarting under write load', {
+  skip: postgresBinDir() === undefined && 'needs initdb and pg_ctl to run a server of its own',
+}, () => {
   test('no acknowledged write is lost, failures are 503s, and service returns without restarting Spool', async (t) => {
     const server: PrivatePostgres = await startPrivatePostgres();
     cleanups.push(() => server.destroy());
@@ -40,7 +42,10 @@ describe('PostgreSQL restarting under write load', { skip: postgresBinDir() === 
     let stopping = false;
     const worker = async (worker: number) => {
       for (let index = 0; !stopping; index++) {
-        const response = await postJson(`${spool.baseURL}/threads`, { metadata: { tag, worker: String(worker), index: String(index) }, messages: [{ role: 'user', content: `w${worker} #${index}` }] });
+        const response = await postJson(`${spool.baseURL}/threads`, {
+          metadata: { tag, worker: String(worker), index: String(index) },
+          messages: [{ role: 'user', content: `w${worker} #${index}` }],
+        });
         if (response.status === 200) acknowledged.push((response.json as { id: string }).id);
         else failures.push(response);
         if (response.status !== 200) await sleep(50);
@@ -60,7 +65,9 @@ describe('PostgreSQL restarting under write load', { skip: postgresBinDir() === 
     while (acknowledged.length < acknowledgedAtRestart + 20 && Date.now() - restartedAt < 20_000) await sleep(100);
     stopping = true;
     await Promise.all(workers);
-    t.diagnostic(`${acknowledged.length} writes acknowledged (${beforeRestart} before the restart), ${failures.length} answered 503, back ${Date.now() - restartedAt} ms after start`);
+    t.diagnostic(
+      `${acknowledged.length} writes acknowledged (${beforeRestart} before the restart), ${failures.length} answered 503, back ${Date.now() - restartedAt} ms after start`,
+    );
 
     assert.ok(beforeRestart > 0, 'writes succeeded before the restart');
     assert.ok(duringOutage > 0, 'requests failed while PostgreSQL was down');

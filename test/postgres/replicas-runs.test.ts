@@ -38,7 +38,11 @@ describe('runs on two replicas', () => {
     model.setDefault({ text: 'slow', delayMs: 400 });
     for (let round = 0; round < 5; round++) {
       const thread = (await postJson(`${replicaA.baseURL}/threads`, {})).json as { id: string };
-      const replies = await Promise.all([replicaA, replicaB].map((replica) => postJson(`${replica.baseURL}/threads/${thread.id}/runs`, { assistant_id: assistantId })));
+      const replies = await Promise.all(
+        [replicaA, replicaB].map((replica) =>
+          postJson(`${replica.baseURL}/threads/${thread.id}/runs`, { assistant_id: assistantId }),
+        ),
+      );
       assert.deepEqual(
         replies.map((reply) => reply.status).sort(),
         [200, 400],
@@ -48,7 +52,9 @@ describe('runs on two replicas', () => {
       const loser = replies.find((reply) => reply.status === 400);
       assert.ok(loser);
       assert.equal(envelopeOf(loser).message, `Thread ${thread.id} already has an active run ${winner.id}.`);
-      const listed = (await raw(`${replicaB.baseURL}/threads/${thread.id}/runs`)).json as { data: Array<{ id: string }> };
+      const listed = (await raw(`${replicaB.baseURL}/threads/${thread.id}/runs`)).json as {
+        data: Array<{ id: string }>;
+      };
       assert.deepEqual(
         listed.data.map((run) => run.id),
         [winner.id],
@@ -60,8 +66,14 @@ describe('runs on two replicas', () => {
   test('a replica killed mid-run: another one ends the run as failed once its lease lapses', async () => {
     model.setDefault({ text: 'slow '.repeat(400), chunkSize: 5, chunkDelayMs: 50 });
     const doomed = await startSpool({ databaseUrl, env: { SPOOL_MODEL_BASE_URL: model.url } });
-    const run = (await postJson(`${doomed.baseURL}/threads/runs`, { assistant_id: assistantId, thread: { messages: [{ role: 'user', content: 'talk' }] } })).json as { id: string; thread_id: string };
-    while ((await runStatus(replicaB, run.thread_id, run.id)) !== 'in_progress') await new Promise((resolve) => setTimeout(resolve, 20));
+    const run = (
+      await postJson(`${doomed.baseURL}/threads/runs`, {
+        assistant_id: assistantId,
+        thread: { messages: [{ role: 'user', content: 'talk' }] },
+      })
+    ).json as { id: string; thread_id: string };
+    while ((await runStatus(replicaB, run.thread_id, run.id)) !== 'in_progress')
+      await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(await doomed.stop('SIGKILL'), 'SIGKILL');
 
     const started = Date.now();
@@ -73,7 +85,10 @@ describe('runs on two replicas', () => {
     model.setDefault({ text: 'Hello from the fake model.' });
     assert.ok(!activeStatuses.includes(status), `the run is still ${status} 90 s after its replica died`);
     assert.equal(status, 'failed');
-    const reply = await postJson(`${replicaB.baseURL}/threads/${run.thread_id}/messages`, { role: 'user', content: 'free again' });
+    const reply = await postJson(`${replicaB.baseURL}/threads/${run.thread_id}/messages`, {
+      role: 'user',
+      content: 'free again',
+    });
     assert.equal(reply.status, 200, 'the thread is no longer held by the dead run');
   });
 });

@@ -38,7 +38,10 @@ async function walk(replica: SpoolProcess, path: string, order: 'asc' | 'desc', 
   const ids: string[] = [];
   let cursor = '';
   for (;;) {
-    const page = await get<ListOf<{ id: string }>>(replica, `${path}${path.includes('?') ? '&' : '?'}order=${order}&limit=${limit}${cursor}`);
+    const page = await get<ListOf<{ id: string }>>(
+      replica,
+      `${path}${path.includes('?') ? '&' : '?'}order=${order}&limit=${limit}${cursor}`,
+    );
     ids.push(...page.data.map((item) => item.id));
     if (!page.has_more) return ids;
     cursor = `&after=${page.last_id}`;
@@ -66,7 +69,10 @@ after(async () => {
 
 describe('two replicas on one PostgreSQL database', () => {
   test('replicas started together apply each migration exactly once', async () => {
-    const applied = await queryDatabase<{ name: string }>(databaseUrl, 'select name from kysely_migration order by name');
+    const applied = await queryDatabase<{ name: string }>(
+      databaseUrl,
+      'select name from kysely_migration order by name',
+    );
     assert.deepEqual(applied, await migrationsAppliedAlone());
     const projects = await queryDatabase<{ id: string }>(databaseUrl, 'select id from projects');
     assert.deepEqual(projects, [{ id: 'proj_default' }]);
@@ -90,7 +96,10 @@ describe('two replicas on one PostgreSQL database', () => {
     const conversation = created[0] as string;
     const messages: string[] = [];
     for (let index = 0; index < 10; index++) {
-      const response = await postJson(`${(index % 2 === 0 ? replicaB : replicaA).baseURL}/threads/${conversation}/messages`, { role: 'user', content: `turn ${index}` });
+      const response = await postJson(
+        `${(index % 2 === 0 ? replicaB : replicaA).baseURL}/threads/${conversation}/messages`,
+        { role: 'user', content: `turn ${index}` },
+      );
       assert.equal(response.status, 200, response.text);
       messages.push((response.json as { id: string }).id);
     }
@@ -104,7 +113,12 @@ describe('two replicas on one PostgreSQL database', () => {
   test('messages created at once through both replicas into one thread: all kept, each listed once, in commit order', async () => {
     const { thread } = await createThread(replicaA, {});
     const responses = await Promise.all(
-      Array.from({ length: 40 }, (_, index) => postJson(`${(index % 2 === 0 ? replicaA : replicaB).baseURL}/threads/${thread.id}/messages`, { role: 'user', content: `m${index}` })),
+      Array.from({ length: 40 }, (_, index) =>
+        postJson(`${(index % 2 === 0 ? replicaA : replicaB).baseURL}/threads/${thread.id}/messages`, {
+          role: 'user',
+          content: `m${index}`,
+        }),
+      ),
     );
     for (const response of responses) assert.equal(response.status, 200, response.text);
     const createdIds = responses.map((response) => (response.json as { id: string }).id);
@@ -112,22 +126,38 @@ describe('two replicas on one PostgreSQL database', () => {
     assert.deepEqual([...ascending].sort(), [...createdIds].sort(), 'every message exactly once');
     assert.deepEqual(await walk(replicaA, `/threads/${thread.id}/messages`, 'desc', 9), [...ascending].reverse());
     // The listing order is the order in which the messages committed (the sequence), on both replicas.
-    const bySequence = await queryDatabase<{ id: string }>(databaseUrl, 'select id from messages where thread_id = $1 order by created_at, seq', [thread.id]);
-    assert.deepEqual(ascending, bySequence.map((row) => row.id));
+    const bySequence = await queryDatabase<{ id: string }>(
+      databaseUrl,
+      'select id from messages where thread_id = $1 order by created_at, seq',
+      [thread.id],
+    );
+    assert.deepEqual(
+      ascending,
+      bySequence.map((row) => row.id),
+    );
   });
 
   test('modifying one thread through both replicas at once loses neither change', async () => {
     for (let round = 0; round < 25; round++) {
-      const { thread } = await createThread(replicaA, { metadata: { round: 'start' }, tool_resources: { code_interpreter: { file_ids: ['file-start'] } } });
+      const { thread } = await createThread(replicaA, {
+        metadata: { round: 'start' },
+        tool_resources: { code_interpreter: { file_ids: ['file-start'] } },
+      });
       const [metadataChange, toolsChange] = await Promise.all([
         postJson(`${replicaA.baseURL}/threads/${thread.id}`, { metadata: { round: String(round), by: 'a' } }),
-        postJson(`${replicaB.baseURL}/threads/${thread.id}`, { tool_resources: { code_interpreter: { file_ids: [`file-${round}`] } } }),
+        postJson(`${replicaB.baseURL}/threads/${thread.id}`, {
+          tool_resources: { code_interpreter: { file_ids: [`file-${round}`] } },
+        }),
       ]);
       assert.equal(metadataChange.status, 200, metadataChange.text);
       assert.equal(toolsChange.status, 200, toolsChange.text);
       const final = await get<Thread>(replicaB, `/threads/${thread.id}`);
       assert.deepEqual(final.metadata, { round: String(round), by: 'a' }, `round ${round}: metadata kept`);
-      assert.deepEqual(final.tool_resources, { code_interpreter: { file_ids: [`file-${round}`] } }, `round ${round}: tool_resources kept`);
+      assert.deepEqual(
+        final.tool_resources,
+        { code_interpreter: { file_ids: [`file-${round}`] } },
+        `round ${round}: tool_resources kept`,
+      );
       const found = await get<ListOf<Thread>>(replicaA, `/threads?metadata[round]=${round}&metadata[by]=a`);
       assert.ok(
         found.data.some((each) => each.id === thread.id),
@@ -140,9 +170,16 @@ describe('two replicas on one PostgreSQL database', () => {
     for (let round = 0; round < 15; round++) {
       const key = `race-${Date.now()}-${round}`;
       const body = { metadata: { key } };
-      const [first, second] = await Promise.all([createThread(replicaA, body, { 'idempotency-key': key }), createThread(replicaB, body, { 'idempotency-key': key })]);
+      const [first, second] = await Promise.all([
+        createThread(replicaA, body, { 'idempotency-key': key }),
+        createThread(replicaB, body, { 'idempotency-key': key }),
+      ]);
       assert.equal(first.thread.id, second.thread.id, `round ${round}: the same thread`);
-      assert.equal([first.replayed, second.replayed].filter(Boolean).length, 1, `round ${round}: one of the two is a replay`);
+      assert.equal(
+        [first.replayed, second.replayed].filter(Boolean).length,
+        1,
+        `round ${round}: one of the two is a replay`,
+      );
       const listed = await get<ListOf<Thread>>(replicaB, `/threads?metadata[key]=${key}`);
       assert.deepEqual(
         listed.data.map((each) => each.id),
@@ -155,13 +192,18 @@ describe('two replicas on one PostgreSQL database', () => {
   test('deleting a thread while messages are added to it through the other replica leaves no orphan message', async () => {
     for (let round = 0; round < 10; round++) {
       const { thread } = await createThread(replicaA, {});
-      const adds = Array.from({ length: 6 }, () => postJson(`${replicaB.baseURL}/threads/${thread.id}/messages`, { role: 'user', content: 'racing' }));
+      const adds = Array.from({ length: 6 }, () =>
+        postJson(`${replicaB.baseURL}/threads/${thread.id}/messages`, { role: 'user', content: 'racing' }),
+      );
       const deletion = raw(`${replicaA.baseURL}/threads/${thread.id}`, { method: 'DELETE' });
       const [deleted, ...added] = await Promise.all([deletion, ...adds]);
       assert.equal(deleted?.status, 200, deleted?.text);
       for (const response of added) assert.ok(response.status === 200 || response.status === 404, response.text);
     }
-    const orphans = await queryDatabase(databaseUrl, 'select m.id from messages m left join threads t on t.id = m.thread_id where t.id is null');
+    const orphans = await queryDatabase(
+      databaseUrl,
+      'select m.id from messages m left join threads t on t.id = m.thread_id where t.id is null',
+    );
     assert.deepEqual(orphans, []);
   });
 });

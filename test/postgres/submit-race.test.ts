@@ -18,7 +18,8 @@ before(async () => {
   const env = { SPOOL_MODEL_BASE_URL: model.url };
   [replicaA, replicaB] = await Promise.all([startSpool({ databaseUrl, env }), startSpool({ databaseUrl, env })]);
   const tools = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }];
-  assistantId = ((await postJson(`${replicaA.baseURL}/assistants`, { model: 'gpt-4o', tools })).json as { id: string }).id;
+  assistantId = ((await postJson(`${replicaA.baseURL}/assistants`, { model: 'gpt-4o', tools })).json as { id: string })
+    .id;
 });
 after(async () => {
   await Promise.all([replicaA?.stop(), replicaB?.stop()]);

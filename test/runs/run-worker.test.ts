@@ -10,8 +10,19 @@ import { RunWorker } from '../../src/runs/run-worker.js';
 import type { Store } from '../../src/store/store.js';
 
 const assistant: Assistant = {
-  id: 'asst_1', created_at: 0, name: null, description: null, model: 'gpt-4o', instructions: null, tools: [], tool_resources: {}, metadata: {}, top_p: 1,
-  temperature: 1, response_format: 'auto', reasoning_effort: null,
+  id: 'asst_1',
+  created_at: 0,
+  name: null,
+  description: null,
+  model: 'gpt-4o',
+  instructions: null,
+  tools: [],
+  tool_resources: {},
+  metadata: {},
+  top_p: 1,
+  temperature: 1,
+  response_format: 'auto',
+  reasoning_effort: null,
 };
 
 /** Rejections nobody handled while `work` ran (and a moment after, for their turn of the event loop). */
@@ -61,10 +72,18 @@ function failingStore(runId: string): { store: Store; release: () => void } {
 
 test('a cancel notified while the database fails: logged, not an unhandled rejection', async () => {
   const warnings: string[] = [];
-  const log = { info: () => undefined, warn: (_object: object, message: string) => warnings.push(message), error: () => undefined };
+  const log = {
+    info: () => undefined,
+    warn: (_object: object, message: string) => warnings.push(message),
+    error: () => undefined,
+  };
   const { store, release } = failingStore('run_notified');
   const worker = new RunWorker(store, undefined, { exclusiveStore: false, log });
-  void worker.executeNow('proj_1', runFromRequest({ id: 'run_notified', threadId: 'thread_1' }, 0, 600, assistant, {}), discardEvents);
+  void worker.executeNow(
+    'proj_1',
+    runFromRequest({ id: 'run_notified', threadId: 'thread_1' }, 0, 600, assistant, {}),
+    discardEvents,
+  );
   try {
     const unhandled = await unhandledDuring(async () => worker.notify('run_notified'));
     assert.deepEqual(unhandled, []);
@@ -77,10 +96,18 @@ test('a cancel notified while the database fails: logged, not an unhandled rejec
 
 test('the sweeper expires a run executing here while the database fails: logged, not an unhandled rejection', async () => {
   const warnings: string[] = [];
-  const log = { info: () => undefined, warn: (_object: object, message: string) => warnings.push(message), error: () => undefined };
+  const log = {
+    info: () => undefined,
+    warn: (_object: object, message: string) => warnings.push(message),
+    error: () => undefined,
+  };
   const { store, release } = failingStore('run_swept');
   const worker = new RunWorker(store, undefined, { exclusiveStore: false, log });
-  void worker.executeNow('proj_1', runFromRequest({ id: 'run_swept', threadId: 'thread_1' }, 0, 600, assistant, {}), discardEvents);
+  void worker.executeNow(
+    'proj_1',
+    runFromRequest({ id: 'run_swept', threadId: 'thread_1' }, 0, 600, assistant, {}),
+    discardEvents,
+  );
   try {
     // start() sweeps once at once, before its timers (stopped below) begin.
     const unhandled = await unhandledDuring(() => worker.start());

@@ -28,7 +28,12 @@ async function modesAfterStart(dataDir: string): Promise<Record<string, string>>
 
 test('a data dir Spool creates is 0700, with spool.db, -wal and -shm 0600, whatever the umask allows', async () => {
   const dataDir = join(makeTempDir(), 'nested', 'data');
-  assert.deepEqual(await modesAfterStart(dataDir), { dir: '0700', 'spool.db': '0600', 'spool.db-wal': '0600', 'spool.db-shm': '0600' });
+  assert.deepEqual(await modesAfterStart(dataDir), {
+    dir: '0700',
+    'spool.db': '0600',
+    'spool.db-wal': '0600',
+    'spool.db-shm': '0600',
+  });
   assert.equal(modeOf(join(dataDir, '..')), '0700', 'the parent it created too');
 });
 
@@ -40,7 +45,12 @@ test('in a data dir that already existed, its mode is left alone, and files left
     closeSync(openSync(join(dataDir, file), 'w'));
     chmodSync(join(dataDir, file), 0o644);
   }
-  assert.deepEqual(await modesAfterStart(dataDir), { dir: '0755', 'spool.db': '0600', 'spool.db-wal': '0600', 'spool.db-shm': '0600' });
+  assert.deepEqual(await modesAfterStart(dataDir), {
+    dir: '0755',
+    'spool.db': '0600',
+    'spool.db-wal': '0600',
+    'spool.db-shm': '0600',
+  });
 });
 
 test('spool export --output writes a 0600 file, a new one or one that was readable by all', async () => {

@@ -25,7 +25,10 @@ test('flags win over the environment; the environment over defaults', async () =
   const flagDir = makeTempDir();
   const envDir = makeTempDir();
   // Where the SQLite file goes: a SQLite test in either pass.
-  const server = await startSpool({ dataDir: flagDir, env: { SPOOL_DATA_DIR: envDir, SPOOL_PORT: '1', SPOOL_DATABASE_URL: '' } });
+  const server = await startSpool({
+    dataDir: flagDir,
+    env: { SPOOL_DATA_DIR: envDir, SPOOL_PORT: '1', SPOOL_DATABASE_URL: '' },
+  });
   try {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.notEqual(server.url.endsWith(':1'), true, '--port 0 won over SPOOL_PORT=1');

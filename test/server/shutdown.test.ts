@@ -24,7 +24,10 @@ after(async () => {
 
 /** Resolves with the process's exit code, or 'still running' after `ms`. */
 function exitWithin(exited: Promise<number | string>, ms: number): Promise<number | string> {
-  return Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), ms).unref())]);
+  return Promise.race([
+    exited,
+    new Promise<string>((resolve) => setTimeout(() => resolve('still running'), ms).unref()),
+  ]);
 }
 
 /** Reads an SSE stream to its end; resolves with its events in order (a broken connection is an event too). */
@@ -59,7 +62,11 @@ test('SIGTERM with streamed runs in progress: each stream ends with the run fail
         fetch(`${spool.baseURL}/threads/runs`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'openai-beta': 'assistants=v2' },
-          body: JSON.stringify({ assistant_id: assistant.id, stream: true, thread: { messages: [{ role: 'user', content: 'talk slowly' }] } }),
+          body: JSON.stringify({
+            assistant_id: assistant.id,
+            stream: true,
+            thread: { messages: [{ role: 'user', content: 'talk slowly' }] },
+          }),
         }),
       ),
     );
@@ -68,7 +75,9 @@ test('SIGTERM with streamed runs in progress: each stream ends with the run fail
     const { hostname, port } = new URL(spool.url);
     const trickler = connect(Number(port), hostname);
     trickler.on('error', () => undefined);
-    trickler.write('POST /v1/threads HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{');
+    trickler.write(
+      'POST /v1/threads HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{',
+    );
     // Every run is streaming its message when the signal lands.
     while (model.requests.length < 3) await new Promise((resolve) => setTimeout(resolve, 50));
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -87,10 +96,22 @@ test('SIGTERM with streamed runs in progress: each stream ends with the run fail
     for (const stream of await Promise.all(events)) {
       const names = stream.map((frame) => frame.event);
       assert.ok(names.includes('thread.message.delta'), `the run was streaming: ${names.join(' ')}`);
-      assert.deepEqual(names.slice(-2), ['thread.run.failed', 'done'], `the stream ends with the run's end: ${names.slice(-4).join(' ')}`);
-      const failed = JSON.parse(stream.at(-2)?.data ?? '{}') as { id: string; thread_id: string; status: string; last_error: { code: string; message: string } };
+      assert.deepEqual(
+        names.slice(-2),
+        ['thread.run.failed', 'done'],
+        `the stream ends with the run's end: ${names.slice(-4).join(' ')}`,
+      );
+      const failed = JSON.parse(stream.at(-2)?.data ?? '{}') as {
+        id: string;
+        thread_id: string;
+        status: string;
+        last_error: { code: string; message: string };
+      };
       assert.equal(failed.status, 'failed');
-      assert.deepEqual(failed.last_error, { code: 'server_error', message: 'The server shut down while the run was in progress.' });
+      assert.deepEqual(failed.last_error, {
+        code: 'server_error',
+        message: 'The server shut down while the run was in progress.',
+      });
       runId = failed.id;
       threadId = failed.thread_id;
     }
@@ -118,7 +139,9 @@ async function spoolWithUnreadStdout(env: Record<string, string>) {
     env: { PATH: process.env.PATH ?? '', SPOOL_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
   child.stderr.resume();
   let seen = '';
   const url = await new Promise<string>((resolve) => {
@@ -146,12 +169,17 @@ async function logHeavily(url: string, count: number): Promise<void> {
   const worker = async () => {
     while (answered < count) {
       answered++;
-      const response = await fetch(`${url}/v1/threads/thread_abc123?padding=${padding}`, { headers: { 'openai-beta': 'assistants=v2' }, signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${url}/v1/threads/thread_abc123?padding=${padding}`, {
+        headers: { 'openai-beta': 'assistants=v2' },
+        signal: AbortSignal.timeout(5_000),
+      });
       await response.text();
       assert.equal(response.status, 404);
     }
   };
-  await Promise.all(Array.from({ length: 8 }, worker)).catch((error: unknown) => assert.fail(`the server stopped answering after ${answered} requests: ${String(error)}`));
+  await Promise.all(Array.from({ length: 8 }, worker)).catch((error: unknown) =>
+    assert.fail(`the server stopped answering after ${answered} requests: ${String(error)}`),
+  );
 }
 
 test('SIGTERM with stdout a pipe nobody reads, filled by request logs: the server keeps answering, then exits within the drain timeout', async () => {
@@ -179,7 +207,8 @@ test('log lines that found stdout full are dropped, and counted once it is read 
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stdout.resume();
     const startedAt = Date.now();
-    while (!output.includes('log lines were dropped') && Date.now() - startedAt < 10_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!output.includes('log lines were dropped') && Date.now() - startedAt < 10_000)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const warning = output.split('\n').find((line) => line.includes('log lines were dropped'));
     assert.ok(warning, `no warning about dropped lines in ${output.length} bytes of output`);
     const { dropped, level } = JSON.parse(warning) as { dropped: number; level: number };

@@ -37,7 +37,13 @@ function exchange(url: string, head: string, waitMs: number): Exchange {
 }
 
 function postHead(path: string, contentLength: number, headers: Record<string, string> = {}): string {
-  const lines = [`POST ${path} HTTP/1.1`, 'host: 127.0.0.1', 'content-type: application/json', 'openai-beta: assistants=v2', `content-length: ${contentLength}`];
+  const lines = [
+    `POST ${path} HTTP/1.1`,
+    'host: 127.0.0.1',
+    'content-type: application/json',
+    'openai-beta: assistants=v2',
+    `content-length: ${contentLength}`,
+  ];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
@@ -75,12 +81,18 @@ describe('request timeout', () => {
   });
 
   test('bodies trickled a byte at a time are cut off with a 408, and others are still answered', async () => {
-    const tricklers = Array.from({ length: 20 }, () => exchange(spool.url, `${postHead('/v1/threads', 100_000)}{"metadata":{"a":"`, 20_000));
+    const tricklers = Array.from({ length: 20 }, () =>
+      exchange(spool.url, `${postHead('/v1/threads', 100_000)}{"metadata":{"a":"`, 20_000),
+    );
     const drip = setInterval(() => {
       for (const { socket } of tricklers) if (socket.writable) socket.write('b');
     }, 200);
     try {
-      const others = await raw(`${spool.baseURL}/threads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const others = await raw(`${spool.baseURL}/threads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       assert.equal(others.status, 200, 'a normal request is answered while the tricklers hold their connections');
       for (const { finished } of tricklers) {
         const { received, closed, elapsedMs } = await finished;
@@ -89,7 +101,14 @@ describe('request timeout', () => {
         assert.ok(elapsedMs < 10_000, `cut off after ${elapsedMs} ms`);
         const { status, body } = bodyOf(received);
         assert.equal(status, 408, received);
-        assert.deepEqual(JSON.parse(body), { error: { message: 'The request took too long to arrive.', type: 'invalid_request_error', param: null, code: 'request_timeout' } });
+        assert.deepEqual(JSON.parse(body), {
+          error: {
+            message: 'The request took too long to arrive.',
+            type: 'invalid_request_error',
+            param: null,
+            code: 'request_timeout',
+          },
+        });
       }
     } finally {
       clearInterval(drip);
@@ -114,7 +133,11 @@ describe('answers given before the body arrived', () => {
       const { received, closed } = await finished;
       assert.ok(closed, 'the server closed the connection');
       const { status, body } = bodyOf(received);
-      assert.equal(status, 413, `attempt ${attempt}: ${received.slice(0, 200) || '(nothing read: the connection was reset)'}`);
+      assert.equal(
+        status,
+        413,
+        `attempt ${attempt}: ${received.slice(0, 200) || '(nothing read: the connection was reset)'}`,
+      );
       assert.equal((JSON.parse(body) as { error: { type: string } }).error.type, 'invalid_request_error');
     }
   });

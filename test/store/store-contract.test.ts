@@ -31,7 +31,12 @@ async function newSettings(): Promise<StoreSettings> {
 
 function thread(createdAt: number, metadata: Record<string, string> = {}): Thread {
   counter += 1;
-  return { id: `thread_contract${String(counter).padStart(12, '0')}`, created_at: createdAt, metadata, tool_resources: {} };
+  return {
+    id: `thread_contract${String(counter).padStart(12, '0')}`,
+    created_at: createdAt,
+    metadata,
+    tool_resources: {},
+  };
 }
 
 function message(threadId: string, createdAt: number, text: string): Message {
@@ -73,7 +78,11 @@ describe(`store contract (${testStore})`, () => {
   test('64-bit columns read back as numbers, not strings', async () => {
     const created = thread(1_700_000_000);
     await store.threads.insert(projectA, created);
-    const row = await store.db.selectFrom('threads').select(['seq', 'created_at']).where('id', '=', created.id).executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom('threads')
+      .select(['seq', 'created_at'])
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow();
     assert.equal(typeof row.seq, 'number');
     assert.equal(typeof row.created_at, 'number');
     assert.deepEqual(await store.threads.get(projectA, created.id), created);
@@ -96,7 +105,9 @@ describe(`store contract (${testStore})`, () => {
   test('update replaces metadata (and the metadata index) and keeps what is not given', async () => {
     const created = thread(1_700_000_002, { colour: 'red', size: 'l' });
     await store.threads.insert(projectA, created);
-    const updated = await store.transaction((tx) => tx.threads.update(projectA, created.id, { metadata: { colour: 'blue' } }));
+    const updated = await store.transaction((tx) =>
+      tx.threads.update(projectA, created.id, { metadata: { colour: 'blue' } }),
+    );
     assert.deepEqual(updated, { ...created, metadata: { colour: 'blue' } });
     const byOld = await store.threads.list(projectA, list, { metadata: [['colour', 'red']] });
     assert.deepEqual(byOld.items, []);
@@ -106,19 +117,40 @@ describe(`store contract (${testStore})`, () => {
 
   test('lists order by created_at then creation order, with cursors either way', async () => {
     const tag = { batch: `ties-${counter}` };
-    const threads = [thread(1_700_000_100, tag), thread(1_700_000_100, tag), thread(1_700_000_099, tag), thread(1_700_000_100, tag), thread(1_700_000_101, tag)];
+    const threads = [
+      thread(1_700_000_100, tag),
+      thread(1_700_000_100, tag),
+      thread(1_700_000_099, tag),
+      thread(1_700_000_100, tag),
+      thread(1_700_000_101, tag),
+    ];
     for (const each of threads) await store.threads.insert(projectA, each);
     const expected = [threads[2], threads[0], threads[1], threads[3], threads[4]].map((each) => each?.id);
     const ids = (page: { items: Thread[] }) => page.items.map((each) => each.id);
     const filter = { metadata: [['batch', tag.batch]] as Array<[string, string]> };
     assert.deepEqual(ids(await store.threads.list(projectA, list, filter)), expected);
-    assert.deepEqual(ids(await store.threads.list(projectA, { limit: 20, order: 'desc' }, filter)), [...expected].reverse());
-    const afterSecond = await store.threads.list(projectA, { limit: 2, order: 'asc', after: expected[1] as string }, filter);
+    assert.deepEqual(
+      ids(await store.threads.list(projectA, { limit: 20, order: 'desc' }, filter)),
+      [...expected].reverse(),
+    );
+    const afterSecond = await store.threads.list(
+      projectA,
+      { limit: 2, order: 'asc', after: expected[1] as string },
+      filter,
+    );
     assert.deepEqual(ids(afterSecond), expected.slice(2, 4));
     assert.equal(afterSecond.hasMore, true);
-    const beforeLast = await store.threads.list(projectA, { limit: 2, order: 'asc', before: expected[4] as string }, filter);
+    const beforeLast = await store.threads.list(
+      projectA,
+      { limit: 2, order: 'asc', before: expected[4] as string },
+      filter,
+    );
     assert.deepEqual(ids(beforeLast), expected.slice(2, 4));
-    const between = await store.threads.list(projectA, list, { ...filter, createdAfter: 1_700_000_099, createdBefore: 1_700_000_101 });
+    const between = await store.threads.list(projectA, list, {
+      ...filter,
+      createdAfter: 1_700_000_099,
+      createdBefore: 1_700_000_101,
+    });
     assert.deepEqual(ids(between), expected.slice(1, 4));
   });
 
@@ -127,9 +159,19 @@ describe(`store contract (${testStore})`, () => {
     const one = thread(1_700_000_200, { env: 'prod', region: 'us' });
     await store.threads.insert(projectA, both);
     await store.threads.insert(projectA, one);
-    const page = await store.threads.list(projectA, list, { metadata: [['env', 'prod'], ['region', 'eu']] });
+    const page = await store.threads.list(projectA, list, {
+      metadata: [
+        ['env', 'prod'],
+        ['region', 'eu'],
+      ],
+    });
     assert.deepEqual(page.items, [both]);
-    const reversed = await store.threads.list(projectA, list, { metadata: [['region', 'eu'], ['env', 'prod']] });
+    const reversed = await store.threads.list(projectA, list, {
+      metadata: [
+        ['region', 'eu'],
+        ['env', 'prod'],
+      ],
+    });
     assert.deepEqual(reversed.items, [both], 'the order of the pairs does not matter');
     assert.deepEqual((await store.threads.list(projectB, list, { metadata: [['env', 'prod']] })).items, []);
   });
@@ -137,12 +179,19 @@ describe(`store contract (${testStore})`, () => {
   test('messages: insert, list in order, change metadata, delete; deleting the thread deletes them', async () => {
     const parent = thread(1_700_000_300);
     await store.threads.insert(projectA, parent);
-    const messages = [message(parent.id, 1_700_000_300, 'one'), message(parent.id, 1_700_000_300, 'two'), message(parent.id, 1_700_000_301, 'three')];
+    const messages = [
+      message(parent.id, 1_700_000_300, 'one'),
+      message(parent.id, 1_700_000_300, 'two'),
+      message(parent.id, 1_700_000_301, 'three'),
+    ];
     for (const each of messages) await store.messages.insert(projectA, each);
     assert.deepEqual((await store.messages.list(projectA, parent.id, list)).items, messages);
     assert.deepEqual((await store.messages.list(projectB, parent.id, list)).items, []);
     const first = messages[0] as Message;
-    assert.deepEqual(await store.messages.updateMetadata(projectA, parent.id, first.id, { k: 'v' }), { ...first, metadata: { k: 'v' } });
+    assert.deepEqual(await store.messages.updateMetadata(projectA, parent.id, first.id, { k: 'v' }), {
+      ...first,
+      metadata: { k: 'v' },
+    });
     assert.equal(await store.messages.delete(projectA, parent.id, first.id), true);
     assert.equal(await store.messages.delete(projectA, parent.id, first.id), false);
     assert.equal(await store.transaction((tx) => tx.threads.delete(projectA, parent.id)), true);
@@ -154,7 +203,14 @@ describe(`store contract (${testStore})`, () => {
     await store.idempotency.storeResponse(projectA, 'key-1', response, 0);
     const duplicate = await store.db
       .insertInto('idempotency_keys')
-      .values({ project_id: projectA, key: 'key-1', request_hash: 'h', status_code: 200, response_body: '{}', created_at: 1 })
+      .values({
+        project_id: projectA,
+        key: 'key-1',
+        request_hash: 'h',
+        status_code: 200,
+        response_body: '{}',
+        created_at: 1,
+      })
       .execute()
       .catch((error: unknown) => error);
     assert.ok(isUniqueViolation(duplicate), `not a unique violation: ${String(duplicate)}`);
@@ -166,7 +222,9 @@ describe(`store contract (${testStore})`, () => {
     const first = { requestHash: 'first', statusCode: 200, body: '{"n":1}', createdAt: 1_700_000_450 };
     const second = { requestHash: 'second', statusCode: 200, body: '{"n":2}', createdAt: 1_700_000_460 };
     await store.idempotency.storeResponse(projectA, 'key-2', first, 0);
-    const clash = await store.transaction((tx) => tx.idempotency.storeResponse(projectA, 'key-2', second, first.createdAt - 1)).catch((error: unknown) => error);
+    const clash = await store
+      .transaction((tx) => tx.idempotency.storeResponse(projectA, 'key-2', second, first.createdAt - 1))
+      .catch((error: unknown) => error);
     assert.ok(isUniqueViolation(clash), 'a fresh response is kept, and the second writer learns of it');
     assert.deepEqual(await store.idempotency.findStoredResponse(projectA, 'key-2'), first);
     await store.transaction((tx) => tx.idempotency.storeResponse(projectA, 'key-2', second, first.createdAt));
@@ -208,7 +266,9 @@ describe(`store contract (${testStore})`, () => {
 if (testStore === 'postgres') {
   describe('an unreachable PostgreSQL', () => {
     test('fails with an error recognised as the database being unavailable', async () => {
-      const error = await openStore({ ...settings, databaseUrl: 'postgres://spool:spool@127.0.0.1:9/spool' }).catch((caught: unknown) => caught);
+      const error = await openStore({ ...settings, databaseUrl: 'postgres://spool:spool@127.0.0.1:9/spool' }).catch(
+        (caught: unknown) => caught,
+      );
       assert.ok(isDatabaseUnavailable(error), `not recognised: ${String(error)}`);
     });
   });

@@ -42,12 +42,17 @@ test('the WAL stays bounded under sustained writes (none of which fails for a ch
     }, 10);
     const writer = async () => {
       while (remaining-- > 0) {
-        const reply = await postJson(`${spool.baseURL}/threads`, { metadata: { load: 'wal' }, messages: [{ role: 'user', content: 'keep me' }] });
+        const reply = await postJson(`${spool.baseURL}/threads`, {
+          metadata: { load: 'wal' },
+          messages: [{ role: 'user', content: 'keep me' }],
+        });
         assert.equal(reply.status, 200, reply.text);
         const id = (reply.json as { id: string }).id;
         acknowledged.push(id);
         // A transaction that reads, then writes: it must wait for a checkpoint holding the write lock, not fail.
-        const modified = await postJson(`${spool.baseURL}/threads/${id}`, { metadata: { load: 'wal', stage: 'modified' } });
+        const modified = await postJson(`${spool.baseURL}/threads/${id}`, {
+          metadata: { load: 'wal', stage: 'modified' },
+        });
         assert.equal(modified.status, 200, modified.text);
       }
     };
@@ -62,22 +67,36 @@ test('the WAL stays bounded under sustained writes (none of which fails for a ch
     assert.ok(largest <= 16 * mib, `the WAL reached ${(largest / mib).toFixed(1)} MiB under a 1 MiB limit`);
     // Once the writes stop, the next checkpoint empties a WAL over its limit; no request is needed.
     const shrunk = await within(5_000, () => walSize(spool.dataDir) <= 1 * mib);
-    assert.ok(shrunk, `the WAL is still ${(walSize(spool.dataDir) / mib).toFixed(1)} MiB, 5 s after the writes stopped, under a 1 MiB limit`);
+    assert.ok(
+      shrunk,
+      `the WAL is still ${(walSize(spool.dataDir) / mib).toFixed(1)} MiB, 5 s after the writes stopped, under a 1 MiB limit`,
+    );
   } finally {
     const started = Date.now();
     const code = await spool.stop('SIGTERM');
     assert.equal(code, 0, `SIGTERM exit code; output:\n${spool.output()}`);
-    assert.ok(Date.now() - started < 5_000 + 1_000, `SIGTERM took ${Date.now() - started} ms, past the 5 s drain timeout`);
+    assert.ok(
+      Date.now() - started < 5_000 + 1_000,
+      `SIGTERM took ${Date.now() - started} ms, past the 5 s drain timeout`,
+    );
   }
   // The last connection to close (the checkpointer's) checkpointed the WAL into the database and removed it.
-  assert.equal(existsSync(join(spool.dataDir, 'spool.db-wal')), false, 'a WAL file was left behind: the checkpointer did not close cleanly');
+  assert.equal(
+    existsSync(join(spool.dataDir, 'spool.db-wal')),
+    false,
+    'a WAL file was left behind: the checkpointer did not close cleanly',
+  );
   assert.doesNotMatch(spool.output(), /checkpoint failed/);
 
   const restarted = await startSpool({ dataDir: spool.dataDir, env: sqliteOnly });
   try {
     assert.equal(acknowledged.length, 2_000);
     for (const id of [acknowledged[0], acknowledged[999], acknowledged[1_999]]) {
-      assert.equal((await raw(`${restarted.baseURL}/threads/${id}`)).status, 200, `acknowledged thread ${id} is missing after the restart`);
+      assert.equal(
+        (await raw(`${restarted.baseURL}/threads/${id}`)).status,
+        200,
+        `acknowledged thread ${id} is missing after the restart`,
+      );
     }
   } finally {
     await restarted.stop();

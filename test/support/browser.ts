@@ -17,7 +17,16 @@ export function launchChromium(): Promise<BrowserContext> {
   return chromium.launchPersistentContext(makeTempDir('spool-chromium-'), {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -26,7 +35,8 @@ export function watchForProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      problems.push(`console: ${message.text()}`);
   });
   return problems;
 }
@@ -36,7 +46,12 @@ export function watchForProblems(page: Page): string[] {
  * keep to the viewport, as for a modal dialog) as test-results/<name>.png
  * and checks it is a PNG as wide as the viewport.
  */
-export async function screenshot(page: Page, name: string, mustSee: Locator[], options: { fullPage: boolean } = { fullPage: true }): Promise<string> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  mustSee: Locator[],
+  options: { fullPage: boolean } = { fullPage: true },
+): Promise<string> {
   for (const locator of mustSee) await locator.first().waitFor({ state: 'visible' });
   mkdirSync(resultsDir, { recursive: true });
   const path = join(resultsDir, `${name}.png`);

@@ -58,14 +58,20 @@ export interface RunningCli {
 
 /** Starts `spool <args>` and lets the test watch its stdout arrive, piece by piece, while it runs. */
 export function startCli(args: string[], options: CliOptions = {}): RunningCli {
-  const child = spawn(process.execPath, [spoolBin, ...args], { env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
+  const child = spawn(process.execPath, [spoolBin, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd,
+  });
   let ended = false;
   const done = collect(child).finally(() => {
     ended = true;
   });
   const firstOutput = new Promise<string>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()));
-    void done.then((result) => reject(new Error(`no output before the command ended (exit ${result.code}): ${result.stderr}`)));
+    void done.then((result) =>
+      reject(new Error(`no output before the command ended (exit ${result.code}): ${result.stderr}`)),
+    );
   });
   // Nobody may await firstOutput; its rejection after a resolution is a no-op anyway.
   firstOutput.catch(() => undefined);
@@ -75,19 +81,31 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
 /** `printf '%s' <input> | spool <args>`: stdin is a real pipe, as in a shell. */
 export function pipeIntoCli(input: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const command = `printf '%s' ${shellQuote(input)} | ${shellQuote(process.execPath)} ${[spoolBin, ...args].map(shellQuote).join(' ')}`;
-  return collect(spawn('sh', ['-c', command], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return collect(
+    spawn('sh', ['-c', command], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
 }
 
 /** `spool <args> | <consumer>` in bash with pipefail: the exit code is spool's unless the consumer failed. */
 export function runCliInto(args: string[], consumer: string, env: Record<string, string> = {}): Promise<CliResult> {
   const command = `set -o pipefail; ${[process.execPath, spoolBin, ...args].map(shellQuote).join(' ')} | ${consumer}`;
-  return collect(spawn('bash', ['-c', command], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return collect(
+    spawn('bash', ['-c', command], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
 }
 
 /** Runs `spool <args>` with stdout on a terminal (util-linux `script` gives it a pty). */
 export function runCliOnTerminal(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const command = [process.execPath, spoolBin, ...args].map(shellQuote).join(' ');
-  return collect(spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH ?? '', TERM: 'dumb', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return collect(
+    spawn('script', ['-qec', command, '/dev/null'], {
+      env: { PATH: process.env.PATH ?? '', TERM: 'dumb', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
 }
 
 /** Parses the JSON a command printed on stdout, failing with its stderr when it is not JSON. */

@@ -19,7 +19,12 @@ export interface ScriptedReply {
   endless?: string;
   finishReason?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
   /** The usage chunk's figures (details are sent only when given, as servers without them do). */
-  usage?: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens: number }; completion_tokens_details?: { reasoning_tokens: number } };
+  usage?: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    prompt_tokens_details?: { cached_tokens: number };
+    completion_tokens_details?: { reasoning_tokens: number };
+  };
   /** Wait before the first byte; with `hang`, never answer. */
   delayMs?: number;
   chunkDelayMs?: number;
@@ -80,7 +85,18 @@ export class FakeModel {
     let raw = '';
     for await (const chunk of request) raw += chunk;
     if (request.url !== '/v1/chat/completions' || request.method !== 'POST') {
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `Invalid URL (${request.method} ${request.url})`, type: 'invalid_request_error', param: null, code: null } }));
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({
+            error: {
+              message: `Invalid URL (${request.method} ${request.url})`,
+              type: 'invalid_request_error',
+              param: null,
+              code: null,
+            },
+          }),
+        );
       return;
     }
     const body = JSON.parse(raw) as RecordedRequest['body'];
@@ -94,12 +110,23 @@ export class FakeModel {
     }
     if (reply.status) {
       response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      response.end(JSON.stringify({ error: { message: `scripted failure ${reply.status}`, type: reply.status === 429 ? 'rate_limit_error' : 'server_error', param: null, code: null } }));
+      response.end(
+        JSON.stringify({
+          error: {
+            message: `scripted failure ${reply.status}`,
+            type: reply.status === 429 ? 'rate_limit_error' : 'server_error',
+            param: null,
+            code: null,
+          },
+        }),
+      );
       return;
     }
     const chunks = completionChunks(body.model, reply);
     if (body.stream === false || body.stream === undefined) {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(nonStreamed(body.model, reply)));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(nonStreamed(body.model, reply)));
       return;
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
@@ -112,7 +139,8 @@ export class FakeModel {
       }
       if (response.destroyed) return;
       // Waiting for the client to take each chunk keeps a huge answer from being built all at once.
-      if (!response.write(`data: ${JSON.stringify(chunk)}\n\n`)) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
+      if (!response.write(`data: ${JSON.stringify(chunk)}\n\n`))
+        await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
       if (reply.garbage && index === 0) response.write('data: {"choices": [ this is not json\n\n');
       if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
       index++;
@@ -127,7 +155,13 @@ export class FakeModel {
 
 /** Writes content chunks, a batch at a time, for as long as the client reads them. */
 async function flood(response: ServerResponse, model: string, text: string): Promise<void> {
-  const chunk = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, choices: [{ index: 0, delta: { content: text }, finish_reason: null }] };
+  const chunk = {
+    id: 'chatcmpl-fake',
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, delta: { content: text }, finish_reason: null }],
+  };
   const batch = `data: ${JSON.stringify(chunk)}\n\n`.repeat(200);
   const closed = new Promise<void>((resolve) => response.once('close', resolve));
   while (!response.destroyed && !response.writableEnded) {
@@ -145,14 +179,36 @@ function* completionChunks(model: string, reply: ScriptedReply): Generator<objec
   const text = reply.text ?? '';
   const size = reply.chunkSize ?? 5;
   for (let offset = 0; offset < text.length; offset += size) {
-    yield { ...base, choices: [{ index: 0, delta: { content: text.slice(offset, offset + size) }, finish_reason: null }] };
+    yield {
+      ...base,
+      choices: [{ index: 0, delta: { content: text.slice(offset, offset + size) }, finish_reason: null }],
+    };
   }
   for (const [index, call] of (reply.toolCalls ?? []).entries()) {
-    yield { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: `fake_call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }] }, finish_reason: null }] };
+    yield {
+      ...base,
+      choices: [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [
+              { index, id: `fake_call_${index}`, type: 'function', function: { name: call.name, arguments: '' } },
+            ],
+          },
+          finish_reason: null,
+        },
+      ],
+    };
     const size = reply.argumentChunkSize ?? Math.ceil(call.arguments.length / 2);
     for (let offset = 0; offset < call.arguments.length; offset += size) {
       const piece = call.arguments.slice(offset, offset + size);
-      if (piece) yield { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, finish_reason: null }] };
+      if (piece)
+        yield {
+          ...base,
+          choices: [
+            { index: 0, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, finish_reason: null },
+          ],
+        };
     }
   }
   if (!reply.truncate) {
@@ -176,7 +232,15 @@ function nonStreamed(model: string, reply: ScriptedReply): object {
         message: {
           role: 'assistant',
           content: reply.text ?? null,
-          ...(reply.toolCalls ? { tool_calls: reply.toolCalls.map((call, index) => ({ id: `fake_call_${index}`, type: 'function', function: call })) } : {}),
+          ...(reply.toolCalls
+            ? {
+                tool_calls: reply.toolCalls.map((call, index) => ({
+                  id: `fake_call_${index}`,
+                  type: 'function',
+                  function: call,
+                })),
+              }
+            : {}),
         },
         finish_reason: reply.finishReason ?? (reply.toolCalls?.length ? 'tool_calls' : 'stop'),
       },

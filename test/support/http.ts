@@ -6,7 +6,10 @@ export interface RawResponse {
   json: unknown;
 }
 
-export async function raw(url: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<RawResponse> {
+export async function raw(
+  url: string,
+  init: RequestInit & { headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
   const response = await fetch(url, { ...init, headers: { 'openai-beta': 'assistants=v2', ...init.headers } });
   const text = await response.text();
   let json: unknown;
@@ -19,7 +22,11 @@ export async function raw(url: string, init: RequestInit & { headers?: Record<st
 }
 
 export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
-  return raw(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  return raw(url, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 
 export interface ErrorEnvelope {
@@ -29,7 +36,9 @@ export interface ErrorEnvelope {
 /** The error object of an OpenAI envelope, after checking the envelope has exactly its four keys in order. */
 export function envelopeOf(response: RawResponse): ErrorEnvelope['error'] {
   const body = response.json as ErrorEnvelope;
-  if (!body || typeof body !== 'object' || Object.keys(body).join() !== 'error') throw new Error(`not an error envelope: ${response.text}`);
-  if (Object.keys(body.error).join() !== 'message,type,param,code') throw new Error(`error keys are ${Object.keys(body.error).join()}: ${response.text}`);
+  if (!body || typeof body !== 'object' || Object.keys(body).join() !== 'error')
+    throw new Error(`not an error envelope: ${response.text}`);
+  if (Object.keys(body.error).join() !== 'message,type,param,code')
+    throw new Error(`error keys are ${Object.keys(body.error).join()}: ${response.text}`);
   return body.error;
 }

@@ -56,7 +56,11 @@ export function databaseForDataDir(dataDir: string): Promise<string> {
 }
 
 /** Runs one query on `url` with its own short-lived connection. */
-export async function queryDatabase<Row extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<Row[]> {
+export async function queryDatabase<Row extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -20,6 +20,8 @@ export function requirePythonSdk(): void {
   }
   const version = probe.stdout.trim();
   if (version !== pinnedPythonSdk) {
-    throw new Error(`The Python SDK is openai==${version}; the tests pin openai==${pinnedPythonSdk}: ${python} -m pip install openai==${pinnedPythonSdk}`);
+    throw new Error(
+      `The Python SDK is openai==${version}; the tests pin openai==${pinnedPythonSdk}: ${python} -m pip install openai==${pinnedPythonSdk}`,
+    );
   }
 }

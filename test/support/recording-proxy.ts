@@ -26,7 +26,8 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
       const body = Buffer.concat(chunks).toString('utf8');
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers)) {
-        if (value !== undefined && !['host', 'connection', 'content-length'].includes(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        if (value !== undefined && !['host', 'connection', 'content-length'].includes(name))
+          headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
       const method = request.method ?? 'GET';
       const answer = await fetch(`${target}${request.url}`, { method, headers, ...(body === '' ? {} : { body }) });

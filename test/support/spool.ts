@@ -47,21 +47,39 @@ export function makeTempDir(prefix = 'spool-test-'): string {
  * SPOOL_DATABASE_URL for a Spool over `dataDir`: none on SQLite, or when the test chose its store
  * itself; otherwise the pass's database for that data dir.
  */
-async function databaseEnv(dataDir: string | undefined, args: readonly string[], env: Record<string, string> | undefined): Promise<Record<string, string>> {
-  if (!testDatabaseUrl || dataDir === undefined || args.includes('--database-url') || env?.SPOOL_DATABASE_URL !== undefined) return {};
+async function databaseEnv(
+  dataDir: string | undefined,
+  args: readonly string[],
+  env: Record<string, string> | undefined,
+): Promise<Record<string, string>> {
+  if (
+    !testDatabaseUrl ||
+    dataDir === undefined ||
+    args.includes('--database-url') ||
+    env?.SPOOL_DATABASE_URL !== undefined
+  )
+    return {};
   return { SPOOL_DATABASE_URL: await databaseForDataDir(dataDir) };
 }
 
 export async function startSpool(options: StartOptions = {}): Promise<SpoolProcess> {
   const dataDir = options.dataDir ?? makeTempDir();
-  const storeEnv = options.databaseUrl ? { SPOOL_DATABASE_URL: options.databaseUrl } : await databaseEnv(dataDir, options.args ?? [], options.env);
+  const storeEnv = options.databaseUrl
+    ? { SPOOL_DATABASE_URL: options.databaseUrl }
+    : await databaseEnv(dataDir, options.args ?? [], options.env);
   const databaseUrl = options.env?.SPOOL_DATABASE_URL ?? storeEnv.SPOOL_DATABASE_URL;
-  const child = spawn(process.execPath, [spoolBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
-    env: { PATH: process.env.PATH ?? '', SPOOL_LOG_LEVEL: 'warn', ...storeEnv, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [spoolBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    {
+      env: { PATH: process.env.PATH ?? '', SPOOL_LOG_LEVEL: 'warn', ...storeEnv, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
-  const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((done) =>
+    child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown')),
+  );
   return new Promise((ready, fail) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -95,15 +113,25 @@ export async function startSpool(options: StartOptions = {}): Promise<SpoolProce
 }
 
 /** The environment for an admin command (`spool keys|migrate|export ... --data-dir D`): in the PostgreSQL pass, D's database. */
-export function adminCommandEnv(args: readonly string[], env: Record<string, string> = {}): Promise<Record<string, string>> {
+export function adminCommandEnv(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<Record<string, string>> {
   const dataDirAt = args.indexOf('--data-dir');
   return databaseEnv(dataDirAt >= 0 ? args[dataDirAt + 1] : undefined, args, env);
 }
 
 /** Runs `spool <args>` to completion; in the PostgreSQL pass, `--data-dir D` means D's database. */
-export async function runSpool(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runSpool(
+  args: string[],
+  env: Record<string, string> = {},
+  stdin?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const storeEnv = await adminCommandEnv(args, env);
-  const child = spawn(process.execPath, [spoolBin, ...args], { env: { PATH: process.env.PATH ?? '', ...storeEnv, ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [spoolBin, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...storeEnv, ...env },
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   child.stdin?.end(stdin);
   let stdout = '';
   let stderr = '';

@@ -10,11 +10,16 @@ export interface StoredMessageStatus {
   incomplete_details: { reason: string } | null;
 }
 
-export async function storedMessageStatus(spool: Pick<SpoolProcess, 'dataDir' | 'databaseUrl'>, messageId: string): Promise<StoredMessageStatus | undefined> {
+export async function storedMessageStatus(
+  spool: Pick<SpoolProcess, 'dataDir' | 'databaseUrl'>,
+  messageId: string,
+): Promise<StoredMessageStatus | undefined> {
   const sql = 'select status, incomplete_details from messages where id = ';
   let row: { status: string; incomplete_details: string | null } | undefined;
   if (spool.databaseUrl) {
-    [row] = await queryDatabase<{ status: string; incomplete_details: string | null }>(spool.databaseUrl, `${sql}$1`, [messageId]);
+    [row] = await queryDatabase<{ status: string; incomplete_details: string | null }>(spool.databaseUrl, `${sql}$1`, [
+      messageId,
+    ]);
   } else {
     const database = new Database(join(spool.dataDir, 'spool.db'), { readonly: true });
     try {
@@ -23,5 +28,11 @@ export async function storedMessageStatus(spool: Pick<SpoolProcess, 'dataDir' | 
       database.close();
     }
   }
-  return row && { status: row.status, incomplete_details: row.incomplete_details === null ? null : (JSON.parse(row.incomplete_details) as { reason: string }) };
+  return (
+    row && {
+      status: row.status,
+      incomplete_details:
+        row.incomplete_details === null ? null : (JSON.parse(row.incomplete_details) as { reason: string }),
+    }
+  );
 }

@@ -25,8 +25,15 @@ export interface WireResponse {
 
 /** The request bytes: request line, Host, then the client's headers, a blank line and the body. */
 export function requestBytes(host: string, request: WireRequest): Buffer {
-  const lines = [`${request.method} ${request.path} HTTP/1.1`, `Host: ${request.host ?? host}`, ...request.headers.map(([name, value]) => `${name}: ${value}`)];
-  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), Buffer.from(request.body ?? '', 'utf8')]);
+  const lines = [
+    `${request.method} ${request.path} HTTP/1.1`,
+    `Host: ${request.host ?? host}`,
+    ...request.headers.map(([name, value]) => `${name}: ${value}`),
+  ];
+  return Buffer.concat([
+    Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'),
+    Buffer.from(request.body ?? '', 'utf8'),
+  ]);
 }
 
 function parseHead(head: string): { status: number; headers: Array<[string, string]> } {
@@ -63,7 +70,11 @@ export function replay(baseUrl: string, request: WireRequest): Promise<WireRespo
     let received = Buffer.alloc(0);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no complete response to ${request.method} ${request.path} within 10 s:\n${received.toString('utf8')}`));
+      reject(
+        new Error(
+          `no complete response to ${request.method} ${request.path} within 10 s:\n${received.toString('utf8')}`,
+        ),
+      );
     }, 10_000);
     const finish = (response: WireResponse) => {
       clearTimeout(timer);
@@ -83,7 +94,12 @@ export function replay(baseUrl: string, request: WireRequest): Promise<WireRespo
       const header = (name: string) => headers.find(([key]) => key === name.toLowerCase())?.[1];
       const rest = received.subarray(headEnd + 4);
       const length = header('content-length');
-      const body = header('transfer-encoding') === 'chunked' ? dechunk(rest) : rest.length >= Number(length ?? 0) ? rest.subarray(0, Number(length ?? 0)) : undefined;
+      const body =
+        header('transfer-encoding') === 'chunked'
+          ? dechunk(rest)
+          : rest.length >= Number(length ?? 0)
+            ? rest.subarray(0, Number(length ?? 0))
+            : undefined;
       if (body === undefined) return;
       const text = body.toString('utf8');
       let json: unknown;
@@ -99,5 +115,10 @@ export function replay(baseUrl: string, request: WireRequest): Promise<WireRespo
 
 /** The error of an OpenAI envelope, checked to have exactly its four keys in order. */
 export function envelopeFrom(response: WireResponse): ErrorEnvelope['error'] {
-  return envelopeOf({ status: response.status, headers: new Headers(response.headers), text: response.body, json: response.json });
+  return envelopeOf({
+    status: response.status,
+    headers: new Headers(response.headers),
+    text: response.body,
+    json: response.json,
+  });
 }

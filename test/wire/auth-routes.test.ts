@@ -67,7 +67,8 @@ const spellings: Array<[string, (rest: string) => string]> = [
 
 const bodyFor = (method: string, path: string) => {
   if (method !== 'POST') return undefined;
-  if (path === '/threads/runs') return JSON.stringify({ assistant_id: assistant, thread: { messages: [{ role: 'user', content: 'hi' }] } });
+  if (path === '/threads/runs')
+    return JSON.stringify({ assistant_id: assistant, thread: { messages: [{ role: 'user', content: 'hi' }] } });
   if (path === '/assistants') return JSON.stringify({ model: 'gpt-4o' });
   if (path.endsWith('/submit_tool_outputs')) return JSON.stringify({ tool_outputs: [] });
   if (path.endsWith('/messages')) return JSON.stringify({ role: 'user', content: 'hi' });
@@ -83,7 +84,11 @@ describe('a /v1 route written differently still needs a key', () => {
         const response = await replay(spool.url, {
           method,
           path: spell(rest),
-          headers: [['Content-Type', 'application/json'], ['Content-Length', String(Buffer.byteLength(body ?? ''))], ['Connection', 'close']],
+          headers: [
+            ['Content-Type', 'application/json'],
+            ['Content-Length', String(Buffer.byteLength(body ?? ''))],
+            ['Connection', 'close'],
+          ],
           ...(body === undefined ? {} : { body }),
         });
         if (response.status !== 401) {
@@ -109,11 +114,20 @@ describe('a /v1 route written differently still needs a key', () => {
     const created = await replay(spool.url, {
       method: 'POST',
       path: '/%76%31/threads',
-      headers: [['Authorization', `Bearer ${key}`], ['Content-Type', 'application/json'], ['Content-Length', '2'], ['Connection', 'close']],
+      headers: [
+        ['Authorization', `Bearer ${key}`],
+        ['Content-Type', 'application/json'],
+        ['Content-Length', '2'],
+        ['Connection', 'close'],
+      ],
       body: '{}',
     });
     assert.equal(created.status, 200, created.body);
-    const unknown = await replay(spool.url, { method: 'GET', path: '/v1/nothing-here', headers: [['Connection', 'close']] });
+    const unknown = await replay(spool.url, {
+      method: 'GET',
+      path: '/v1/nothing-here',
+      headers: [['Connection', 'close']],
+    });
     assert.equal(unknown.status, 404);
     assert.equal(envelopeFrom(unknown).message, 'Invalid URL (GET /v1/nothing-here)');
   });

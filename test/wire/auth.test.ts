@@ -29,7 +29,10 @@ describe('authentication', () => {
     const reply = await postJson(`${spool.baseURL}/threads`, {});
     assert.equal(reply.status, 401);
     const error = envelopeOf(reply);
-    assert.match(error.message, /^You didn't provide an API key\. You need to provide your API key in an Authorization header using Bearer auth \(i\.e\. Authorization: Bearer YOUR_KEY\)/);
+    assert.match(
+      error.message,
+      /^You didn't provide an API key\. You need to provide your API key in an Authorization header using Bearer auth \(i\.e\. Authorization: Bearer YOUR_KEY\)/,
+    );
     assert.equal(error.type, 'invalid_request_error');
     assert.equal(error.code, null);
     assert.match(reply.headers.get('x-request-id') ?? '', /^req_/);
@@ -40,7 +43,8 @@ describe('authentication', () => {
     const reply = await postJson(`${spool.baseURL}/threads`, {}, bearer(wrong));
     assert.equal(reply.status, 401);
     assert.deepEqual(envelopeOf(reply), {
-      message: 'Incorrect API key provided: sk-PMafP***************************************E873. You can find your API key at https://platform.openai.com/account/api-keys.',
+      message:
+        'Incorrect API key provided: sk-PMafP***************************************E873. You can find your API key at https://platform.openai.com/account/api-keys.',
       type: 'invalid_request_error',
       param: null,
       code: 'invalid_api_key',
@@ -53,19 +57,30 @@ describe('authentication', () => {
     const listed = await runSpool(['keys', 'list', '--data-dir', spool.dataDir]);
     assert.equal(listed.code, 0, listed.stderr);
     assert.ok(!listed.stdout.includes(staticKey), 'keys list never shows a key');
-    const shown = (JSON.parse(listed.stdout) as { data: Array<{ source: string; redacted: string }> }).data.filter((record) => record.source === 'env').map((record) => record.redacted);
+    const shown = (JSON.parse(listed.stdout) as { data: Array<{ source: string; redacted: string }> }).data
+      .filter((record) => record.source === 'env')
+      .map((record) => record.redacted);
     assert.deepEqual(shown.sort(), ['sk-PMaf...E873', 'sk-seco...0000'], 'a short prefix and the last 4 characters');
     if (spool.databaseUrl) {
       const rows = await queryDatabase(spool.databaseUrl, 'select * from api_keys');
       assert.ok(!JSON.stringify(rows).includes(staticKey), 'the database does not hold the key in clear');
     } else {
       const { readFileSync } = await import('node:fs');
-      assert.ok(!readFileSync(`${spool.dataDir}/spool.db`).includes(staticKey), 'the database file does not hold the key in clear');
+      assert.ok(
+        !readFileSync(`${spool.dataDir}/spool.db`).includes(staticKey),
+        'the database file does not hold the key in clear',
+      );
     }
   });
 
   test("a project's threads are invisible to another project's key", async () => {
-    const thread = (await postJson(`${spool.baseURL}/threads`, { metadata: { owner: 'default' }, messages: [{ role: 'user', content: 'secret' }] }, bearer(staticKey))).json as { id: string };
+    const thread = (
+      await postJson(
+        `${spool.baseURL}/threads`,
+        { metadata: { owner: 'default' }, messages: [{ role: 'user', content: 'secret' }] },
+        bearer(staticKey),
+      )
+    ).json as { id: string };
     for (const [method, path] of [
       ['GET', `/threads/${thread.id}`],
       ['POST', `/threads/${thread.id}`],
@@ -73,14 +88,24 @@ describe('authentication', () => {
       ['GET', `/threads/${thread.id}/messages`],
       ['POST', `/threads/${thread.id}/messages`],
     ] as const) {
-      const body = method === 'POST' ? JSON.stringify(path.endsWith('messages') ? { role: 'user', content: 'x' } : { metadata: {} }) : undefined;
-      const reply = await raw(`${spool.baseURL}${path}`, { method, headers: { ...bearer(otherProjectKey), 'content-type': 'application/json' }, ...(body ? { body } : {}) });
+      const body =
+        method === 'POST'
+          ? JSON.stringify(path.endsWith('messages') ? { role: 'user', content: 'x' } : { metadata: {} })
+          : undefined;
+      const reply = await raw(`${spool.baseURL}${path}`, {
+        method,
+        headers: { ...bearer(otherProjectKey), 'content-type': 'application/json' },
+        ...(body ? { body } : {}),
+      });
       assert.equal(reply.status, 404, `${method} ${path}`);
       assert.equal(envelopeOf(reply).message, `No thread found with id '${thread.id}'.`);
     }
-    const listed = (await raw(`${spool.baseURL}/threads?metadata[owner]=default`, { headers: bearer(otherProjectKey) })).json as { data: unknown[] };
+    const listed = (await raw(`${spool.baseURL}/threads?metadata[owner]=default`, { headers: bearer(otherProjectKey) }))
+      .json as { data: unknown[] };
     assert.deepEqual(listed.data, []);
-    const own = (await raw(`${spool.baseURL}/threads/${thread.id}`, { headers: bearer(staticKey) })).json as { id: string };
+    const own = (await raw(`${spool.baseURL}/threads/${thread.id}`, { headers: bearer(staticKey) })).json as {
+      id: string;
+    };
     assert.equal(own.id, thread.id, 'still there for its own project');
   });
 
@@ -90,7 +115,12 @@ describe('authentication', () => {
     const server = await startSpool({ dataDir });
     try {
       assert.equal((await postJson(`${server.baseURL}/threads`, {}, bearer(key))).status, 200);
-      const id = (JSON.parse((await runSpool(['keys', 'list', '--format', 'jsonl', '--data-dir', dataDir])).stdout.trim().split('\n')[0] ?? '{}') as { id: string }).id;
+      const id = (
+        JSON.parse(
+          (await runSpool(['keys', 'list', '--format', 'jsonl', '--data-dir', dataDir])).stdout.trim().split('\n')[0] ??
+            '{}',
+        ) as { id: string }
+      ).id;
       assert.equal((await runSpool(['keys', 'revoke', id, '--data-dir', dataDir])).code, 0);
       await new Promise((resolve) => setTimeout(resolve, 5_200));
       assert.equal((await postJson(`${server.baseURL}/threads`, {}, bearer(key))).status, 401);
@@ -126,11 +156,17 @@ describe('open mode', () => {
       timeout: 15_000,
     });
     assert.equal(result.status, 2, result.stderr);
-    assert.equal(result.stderr, 'spool: SPOOL_API_KEYS: every key must be at least 20 characters long, got one of 18\n');
+    assert.equal(
+      result.stderr,
+      'spool: SPOOL_API_KEYS: every key must be at least 20 characters long, got one of 18\n',
+    );
   });
 
   test('with keys, it listens on a non-loopback address', async () => {
-    const server = await startSpool({ args: ['--host', '0.0.0.0'], env: { SPOOL_API_KEYS: 'sk-non-loopback-key-0000' } });
+    const server = await startSpool({
+      args: ['--host', '0.0.0.0'],
+      env: { SPOOL_API_KEYS: 'sk-non-loopback-key-0000' },
+    });
     try {
       assert.match(server.url, /^http:\/\/0\.0\.0\.0:\d+$/);
     } finally {

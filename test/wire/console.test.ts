@@ -20,7 +20,10 @@ describe('the console assets', () => {
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
     assert.match(page.text, /<script type="module" src="\/console\/main\.js"><\/script>/);
-    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'/);
+    assert.match(
+      page.headers.get('content-security-policy') ?? '',
+      /default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'/,
+    );
     assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
     const api = await raw(`${spool.baseURL}/threads`);
@@ -37,8 +40,13 @@ describe('the console assets', () => {
       seen.add(path);
       const asset = await raw(`${spool.url}${path}`);
       assert.equal(asset.status, 200, path);
-      assert.equal(asset.headers.get('content-type'), path.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8', path);
-      for (const [, relative] of asset.text.matchAll(/from '(\.{1,2}\/[^']+)'/g)) queue.push(new URL(relative ?? '', `http://x${path}`).pathname);
+      assert.equal(
+        asset.headers.get('content-type'),
+        path.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
+        path,
+      );
+      for (const [, relative] of asset.text.matchAll(/from '(\.{1,2}\/[^']+)'/g))
+        queue.push(new URL(relative ?? '', `http://x${path}`).pathname);
     }
     assert.ok(seen.size >= 10, `the console's modules: ${[...seen].join(', ')}`);
   });

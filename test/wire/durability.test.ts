@@ -9,7 +9,10 @@ import { startSpool } from '../support/spool.js';
 async function writeUntilStopped(baseURL: string, acknowledged: string[], running: () => boolean): Promise<void> {
   while (running()) {
     try {
-      const reply = await postJson(`${baseURL}/threads`, { metadata: { load: 'crash' }, messages: [{ role: 'user', content: 'survive' }] });
+      const reply = await postJson(`${baseURL}/threads`, {
+        metadata: { load: 'crash' },
+        messages: [{ role: 'user', content: 'survive' }],
+      });
       if (reply.status === 200) acknowledged.push((reply.json as { id: string }).id);
       else if (reply.status !== 503) throw new Error(`unexpected ${reply.status}: ${reply.text}`);
     } catch (error) {
@@ -54,11 +57,15 @@ test('SIGTERM lets a request in flight finish, then exits 0', async () => {
   const url = new URL(`${spool.baseURL}/threads`);
   let exited: Promise<number | string> | undefined;
   const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-    });
+    const outgoing = request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
     outgoing.on('error', reject);
     // Half the body now, the rest after SIGTERM: the request is in flight when the signal lands.
     outgoing.write(body.slice(0, 10));

@@ -23,7 +23,21 @@ const random = prng(seed);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const int = (max: number) => Math.floor(random() * max);
 
-const oddStrings = ['', ' ', '\u0000', '\ud800', '💥'.repeat(300), 'x'.repeat(600), '%ff', '../..', '<script>', 'null', '__proto__', 'thread_', 'msg_'];
+const oddStrings = [
+  '',
+  ' ',
+  '\u0000',
+  '\ud800',
+  '💥'.repeat(300),
+  'x'.repeat(600),
+  '%ff',
+  '../..',
+  '<script>',
+  'null',
+  '__proto__',
+  'thread_',
+  'msg_',
+];
 /** encodeURIComponent, but a lone surrogate becomes its (invalid) UTF-8 bytes instead of throwing. */
 function encode(text: string): string {
   try {
@@ -33,19 +47,39 @@ function encode(text: string): string {
   }
 }
 function randomScalar(): unknown {
-  return pick<() => unknown>([() => null, () => true, () => int(1e6) - 5e5, () => random() * 1e308, () => -0.5, () => pick(oddStrings), () => 'x'.repeat(int(2000))])();
+  return pick<() => unknown>([
+    () => null,
+    () => true,
+    () => int(1e6) - 5e5,
+    () => random() * 1e308,
+    () => -0.5,
+    () => pick(oddStrings),
+    () => 'x'.repeat(int(2000)),
+  ])();
 }
 function randomValue(depth: number): unknown {
   if (depth > 3 || random() < 0.4) return randomScalar();
   if (random() < 0.5) return Array.from({ length: int(5) }, () => randomValue(depth + 1));
-  return Object.fromEntries(Array.from({ length: int(5) }, () => [pick(['role', 'content', 'metadata', 'type', 'text', 'file_ids', pick(oddStrings), `k${int(99)}`]), randomValue(depth + 1)]));
+  return Object.fromEntries(
+    Array.from({ length: int(5) }, () => [
+      pick(['role', 'content', 'metadata', 'type', 'text', 'file_ids', pick(oddStrings), `k${int(99)}`]),
+      randomValue(depth + 1),
+    ]),
+  );
 }
 
 function validThreadBody(): Record<string, unknown> {
   return {
     messages: [
       { role: 'user', content: 'hello', metadata: { a: 'b' } },
-      { role: 'assistant', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: 'https://x.test/a.png' } }], attachments: [{ file_id: 'file-1', tools: [{ type: 'file_search' }] }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'hi' },
+          { type: 'image_url', image_url: { url: 'https://x.test/a.png' } },
+        ],
+        attachments: [{ file_id: 'file-1', tools: [{ type: 'file_search' }] }],
+      },
     ],
     metadata: { team: 'fuzz' },
     tool_resources: { code_interpreter: { file_ids: ['file-1'] }, file_search: { vector_store_ids: ['vs_1'] } },
@@ -58,7 +92,8 @@ function mutate(body: unknown): unknown {
   const container = body as Record<string, unknown>;
   const keys = Object.keys(container);
   const roll = random();
-  if (roll < 0.15 || keys.length === 0) container[pick(['extra', 'file_ids', 'assistant_id', pick(oddStrings)])] = randomValue(1);
+  if (roll < 0.15 || keys.length === 0)
+    container[pick(['extra', 'file_ids', 'assistant_id', pick(oddStrings)])] = randomValue(1);
   else if (roll < 0.3) delete container[pick(keys)];
   else if (roll < 0.45) container[pick(keys)] = randomValue(1);
   else {
@@ -76,14 +111,32 @@ function oversized(): unknown {
     () => ({ tool_resources: { code_interpreter: { file_ids: Array.from({ length: 21 + int(10) }, () => 'f') } } }),
     () => ({ tool_resources: { file_search: { vector_store_ids: ['a', 'b'] } } }),
     () => ({ messages: [validThreadBody().messages, ...Array.from({ length: int(3) }, () => randomValue(1))] }),
-    () => ({ messages: [{ role: 'user', content: 'ok' }, { role: 'user', content: 'ok' }, { role: 'user', content: randomValue(1) }] }),
+    () => ({
+      messages: [
+        { role: 'user', content: 'ok' },
+        { role: 'user', content: 'ok' },
+        { role: 'user', content: randomValue(1) },
+      ],
+    }),
     () => JSON.parse(`${'['.repeat(2000)}${']'.repeat(2000)}`),
   ])();
 }
 
 function bodyText(): string {
   const roll = random();
-  if (roll < 0.12) return pick(['{', '{"a":', 'nul', '[1,2', '{"metadata":{"a":"b"}', '\u00ff\u00fe', '{"a":1}garbage', "{'a':1}", '{"a":NaN}', '']);
+  if (roll < 0.12)
+    return pick([
+      '{',
+      '{"a":',
+      'nul',
+      '[1,2',
+      '{"metadata":{"a":"b"}',
+      '\u00ff\u00fe',
+      '{"a":1}garbage',
+      "{'a':1}",
+      '{"a":NaN}',
+      '',
+    ]);
   if (roll < 0.3) return JSON.stringify(oversized());
   return JSON.stringify(mutate(validThreadBody()));
 }
@@ -98,23 +151,72 @@ interface FuzzRequest {
 }
 
 function generate(threadId: string): FuzzRequest {
-  const headers: Record<string, string> = { 'content-type': pick(['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']) };
-  if (random() < 0.2) headers['openai-beta'] = pick(['assistants=v1', 'assistants=v3', 'assistants=', ',,,', 'assistants=v2;v1', 'x'.repeat(300)]);
+  const headers: Record<string, string> = {
+    'content-type': pick([
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data',
+    ]),
+  };
+  if (random() < 0.2)
+    headers['openai-beta'] = pick([
+      'assistants=v1',
+      'assistants=v3',
+      'assistants=',
+      ',,,',
+      'assistants=v2;v1',
+      'x'.repeat(300),
+    ]);
   if (random() < 0.1) headers['idempotency-key'] = random() < 0.5 ? 'k'.repeat(300) : `fuzz-${int(1e9)}-${int(1e9)}`;
   const roll = random();
   if (roll < 0.45) return { method: 'POST', path: '/v1/threads', headers, body: bodyText(), creates: 'thread' };
   if (roll < 0.65) {
     const message = mutate({ role: 'user', content: [{ type: 'text', text: 'x' }], metadata: { m: '1' } });
-    return { method: 'POST', path: `/v1/threads/${threadId}/messages`, headers, body: random() < 0.15 ? bodyText() : JSON.stringify(message), creates: 'message' };
+    return {
+      method: 'POST',
+      path: `/v1/threads/${threadId}/messages`,
+      headers,
+      body: random() < 0.15 ? bodyText() : JSON.stringify(message),
+      creates: 'message',
+    };
   }
-  if (roll < 0.75) return { method: 'POST', path: `/v1/threads/${threadId}`, headers, body: JSON.stringify(mutate({ metadata: { a: 'b' }, tool_resources: {} })) };
+  if (roll < 0.75)
+    return {
+      method: 'POST',
+      path: `/v1/threads/${threadId}`,
+      headers,
+      body: JSON.stringify(mutate({ metadata: { a: 'b' }, tool_resources: {} })),
+    };
   if (roll < 0.85) {
-    const query = Array.from({ length: 1 + int(3) }, () => `${pick(['limit', 'order', 'after', 'before', 'created_after', 'run_id', 'metadata[k]', 'metadata[]', 'metadata[%ff]'])}=${encode(String(randomScalar()))}`).join('&');
+    const query = Array.from(
+      { length: 1 + int(3) },
+      () =>
+        `${pick(['limit', 'order', 'after', 'before', 'created_after', 'run_id', 'metadata[k]', 'metadata[]', 'metadata[%ff]'])}=${encode(String(randomScalar()))}`,
+    ).join('&');
     return { method: 'GET', path: `${pick(['/v1/threads', `/v1/threads/${threadId}/messages`])}?${query}`, headers };
   }
-  const segment = () => pick([...oddStrings.map(encode), 'threads', 'messages', 'runs', `thread_${int(1e6)}`, `msg_${int(1e6)}`, '%00', '%E0%A4%A', '..', 'a'.repeat(1000)]);
+  const segment = () =>
+    pick([
+      ...oddStrings.map(encode),
+      'threads',
+      'messages',
+      'runs',
+      `thread_${int(1e6)}`,
+      `msg_${int(1e6)}`,
+      '%00',
+      '%E0%A4%A',
+      '..',
+      'a'.repeat(1000),
+    ]);
   const path = `/v1/${Array.from({ length: 1 + int(4) }, segment).join('/')}`;
-  return { method: pick(['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS']), path, headers, body: random() < 0.5 ? bodyText() : '' };
+  return {
+    method: pick(['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS']),
+    path,
+    headers,
+    body: random() < 0.5 ? bodyText() : '',
+  };
 }
 
 let spool: SpoolProcess;
@@ -129,7 +231,11 @@ async function countAll(path: string): Promise<number> {
   let count = 0;
   let cursor: string | null = null;
   for (;;) {
-    const page = (await raw(`${spool.url}${path}?limit=100${cursor ? `&after=${cursor}` : ''}`)).json as { data: unknown[]; has_more: boolean; last_id: string | null };
+    const page = (await raw(`${spool.url}${path}?limit=100${cursor ? `&after=${cursor}` : ''}`)).json as {
+      data: unknown[];
+      has_more: boolean;
+      last_id: string | null;
+    };
     count += page.data.length;
     if (!page.has_more) return count;
     cursor = page.last_id;
@@ -147,7 +253,11 @@ test(`fuzz: ${cases} malformed requests (seed ${seed}) get 2xx or enveloped 4xx,
   const worker = async () => {
     while (next < requests.length) {
       const fuzz = requests[next++] as FuzzRequest;
-      const reply = await raw(`${spool.url}${fuzz.path}`, { method: fuzz.method, headers: fuzz.headers, ...(fuzz.body !== undefined && fuzz.method !== 'GET' ? { body: fuzz.body } : {}) });
+      const reply = await raw(`${spool.url}${fuzz.path}`, {
+        method: fuzz.method,
+        headers: fuzz.headers,
+        ...(fuzz.body !== undefined && fuzz.method !== 'GET' ? { body: fuzz.body } : {}),
+      });
       statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
       const context = `${fuzz.method} ${fuzz.path.slice(0, 200)} ${fuzz.body?.slice(0, 300)} -> ${reply.status} ${reply.text.slice(0, 300)}`;
       assert.ok(reply.status < 500, context);
@@ -161,9 +271,20 @@ test(`fuzz: ${cases} malformed requests (seed ${seed}) get 2xx or enveloped 4xx,
   };
   await Promise.all(Array.from({ length: 16 }, worker));
 
-  assert.equal(await countAll('/v1/threads'), threadsBefore + createdThreads, 'only acknowledged creates left a thread');
-  assert.equal(await countAll(`/v1/threads/${thread.id}/messages`), createdMessages, 'only acknowledged creates left a message');
-  assert.ok((statuses.get(400) ?? 0) > cases / 3, `the fuzzer mostly sends bad input: ${JSON.stringify([...statuses])}`);
+  assert.equal(
+    await countAll('/v1/threads'),
+    threadsBefore + createdThreads,
+    'only acknowledged creates left a thread',
+  );
+  assert.equal(
+    await countAll(`/v1/threads/${thread.id}/messages`),
+    createdMessages,
+    'only acknowledged creates left a message',
+  );
+  assert.ok(
+    (statuses.get(400) ?? 0) > cases / 3,
+    `the fuzzer mostly sends bad input: ${JSON.stringify([...statuses])}`,
+  );
   assert.ok(createdThreads > 0, 'some mutations stay valid, so the happy path is exercised too');
   assert.equal(spool.child.exitCode, null, 'the server is still running');
   assert.equal((await raw(`${spool.baseURL}/threads/${thread.id}`)).status, 200);

@@ -30,7 +30,11 @@ test('a create retried with the same key returns the first thread and creates no
 
 test('concurrent retries with one key still create once', async () => {
   const job = `race-${Date.now()}`;
-  const replies = await Promise.all(Array.from({ length: 8 }, () => postJson(`${spool.baseURL}/threads`, { metadata: { job } }, { 'idempotency-key': job })));
+  const replies = await Promise.all(
+    Array.from({ length: 8 }, () =>
+      postJson(`${spool.baseURL}/threads`, { metadata: { job } }, { 'idempotency-key': job }),
+    ),
+  );
   assert.deepEqual(new Set(replies.map((reply) => reply.status)), new Set([200]));
   assert.equal(new Set(replies.map((reply) => (reply.json as { id: string }).id)).size, 1);
   const listed = (await raw(`${spool.baseURL}/threads?metadata[job]=${job}`)).json as { data: unknown[] };
@@ -38,7 +42,10 @@ test('concurrent retries with one key still create once', async () => {
 });
 
 test('the same key with a different body is refused', async () => {
-  assert.equal((await postJson(`${spool.baseURL}/threads`, { metadata: { a: '1' } }, { 'idempotency-key': 'reused' })).status, 200);
+  assert.equal(
+    (await postJson(`${spool.baseURL}/threads`, { metadata: { a: '1' } }, { 'idempotency-key': 'reused' })).status,
+    200,
+  );
   const reply = await postJson(`${spool.baseURL}/threads`, { metadata: { a: '2' } }, { 'idempotency-key': 'reused' });
   assert.equal(reply.status, 400);
   assert.equal(envelopeOf(reply).code, 'idempotency_key_reused');

@@ -32,10 +32,14 @@ async function timed(bearer: string): Promise<{ reply: RawResponse; ms: number }
 function fromOtherAddress(): Promise<{ status: number; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const outgoing = request(`${spool.baseURL}/threads`, { method: 'GET', localAddress: '127.0.0.2', headers: { authorization: `Bearer ${wrongKey}` } }, (incoming) => {
-      incoming.resume();
-      incoming.once('end', () => resolve({ status: incoming.statusCode ?? 0, ms: performance.now() - started }));
-    });
+    const outgoing = request(
+      `${spool.baseURL}/threads`,
+      { method: 'GET', localAddress: '127.0.0.2', headers: { authorization: `Bearer ${wrongKey}` } },
+      (incoming) => {
+        incoming.resume();
+        incoming.once('end', () => resolve({ status: incoming.statusCode ?? 0, ms: performance.now() - started }));
+      },
+    );
     outgoing.once('error', reject);
     outgoing.end();
   });
@@ -53,7 +57,10 @@ describe('wrong keys slowed down', () => {
       assert.equal(envelopeOf(reply).code, 'invalid_api_key');
       took.push(Math.round(ms));
       // A timer never fires much early; the margin is for clock granularity only.
-      assert.ok(ms >= floor - 5, `wrong key ${took.length} answered after ${Math.round(ms)} ms, expected at least ${floor} ms (all: ${took.join(', ')})`);
+      assert.ok(
+        ms >= floor - 5,
+        `wrong key ${took.length} answered after ${Math.round(ms)} ms, expected at least ${floor} ms (all: ${took.join(', ')})`,
+      );
     }
     // The cap: the last two waited the cap, not twice the one before (wide margin for a busy machine).
     const last = took.at(-1) ?? 0;
@@ -88,7 +95,8 @@ describe('the wrong-key count', () => {
     for (let index = 1; index <= 10; index++) await throttle.wrongKey(`10.0.0.${index}`);
     assert.equal(throttle.size, 3);
     const other = new KeyThrottle({ firstDelayMs: 0, maxDelayMs: 0, forgetAfterMs: 60_000, maxAddresses: 100 });
-    for (const address of ['2001:db8::1', '2001:DB8:0:0:ffff::2', '2001:0db8:0000:0000:1:2:3:4', '2001:db8:0:1::1']) await other.wrongKey(address);
+    for (const address of ['2001:db8::1', '2001:DB8:0:0:ffff::2', '2001:0db8:0000:0000:1:2:3:4', '2001:db8:0:1::1'])
+      await other.wrongKey(address);
     assert.equal(other.size, 2, 'three addresses of 2001:db8::/64, one of 2001:db8:0:1::/64');
   });
 });

@@ -28,12 +28,21 @@ async function threadCount(spool: SpoolProcess, headers: Record<string, string> 
 describe('a server without keys', () => {
   test('refuses a foreign Host (DNS rebinding) with a 403 in the envelope, and writes nothing', async () => {
     const before = await threadCount(open);
-    for (const host of ['evil.example', `evil.example:${port(open)}`, `127.0.0.1.evil.example:${port(open)}`, `localhost.evil.example`]) {
+    for (const host of [
+      'evil.example',
+      `evil.example:${port(open)}`,
+      `127.0.0.1.evil.example:${port(open)}`,
+      `localhost.evil.example`,
+    ]) {
       const response = await replay(open.url, {
         method: 'POST',
         path: '/v1/threads',
         host,
-        headers: [['Content-Type', 'application/json'], ['Content-Length', '2'], ['Connection', 'close']],
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Content-Length', '2'],
+          ['Connection', 'close'],
+        ],
         body: '{}',
       });
       assert.equal(response.status, 403, `${host}: ${response.body}`);
@@ -45,8 +54,20 @@ describe('a server without keys', () => {
   });
 
   test('answers loopback Host names: localhost, 127.0.0.1 and [::1], with or without a port', async () => {
-    for (const host of ['localhost', `localhost:${port(open)}`, `127.0.0.1:${port(open)}`, '127.0.0.1', `[::1]:${port(open)}`, `LOCALHOST:${port(open)}`]) {
-      const response = await replay(open.url, { method: 'GET', path: '/v1/threads', host, headers: [['Connection', 'close']] });
+    for (const host of [
+      'localhost',
+      `localhost:${port(open)}`,
+      `127.0.0.1:${port(open)}`,
+      '127.0.0.1',
+      `[::1]:${port(open)}`,
+      `LOCALHOST:${port(open)}`,
+    ]) {
+      const response = await replay(open.url, {
+        method: 'GET',
+        path: '/v1/threads',
+        host,
+        headers: [['Connection', 'close']],
+      });
       assert.equal(response.status, 200, `${host}: ${response.body}`);
     }
   });
@@ -67,18 +88,30 @@ describe('a server without keys', () => {
   test('refuses a body a page could send without a preflight, even without an Origin header; an empty one is fine', async () => {
     const before = await threadCount(open);
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const response = await raw(`${open.baseURL}/threads`, { method: 'POST', body: '{}', headers: { 'content-type': type } });
+      const response = await raw(`${open.baseURL}/threads`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': type },
+      });
       assert.equal(response.status, 415, `${type}: ${response.text}`);
       assert.match(envelopeOf(response).message, /Content-Type: application\/json/);
     }
     assert.equal(await threadCount(open), before);
-    const empty = await raw(`${open.baseURL}/threads`, { method: 'POST', body: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const empty = await raw(`${open.baseURL}/threads`, {
+      method: 'POST',
+      body: '',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(empty.status, 200, empty.text);
   });
 
   test("answers its own console's origin and other loopback origins", async () => {
     for (const origin of [open.url, `http://localhost:${port(open)}`, 'http://localhost:5173']) {
-      const response = await raw(`${open.baseURL}/threads`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', origin } });
+      const response = await raw(`${open.baseURL}/threads`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json', origin },
+      });
       assert.equal(response.status, 200, `${origin}: ${response.text}`);
     }
   });
@@ -90,7 +123,13 @@ describe('a server with keys', () => {
       method: 'POST',
       path: '/v1/threads',
       host: 'spool.example.com',
-      headers: [['Authorization', `Bearer ${key}`], ['Origin', 'https://app.example.com'], ['Content-Type', 'application/json'], ['Content-Length', '2'], ['Connection', 'close']],
+      headers: [
+        ['Authorization', `Bearer ${key}`],
+        ['Origin', 'https://app.example.com'],
+        ['Content-Type', 'application/json'],
+        ['Content-Length', '2'],
+        ['Connection', 'close'],
+      ],
       body: '{}',
     });
     assert.equal(response.status, 200, response.body);

@@ -18,7 +18,10 @@ after(async () => {
   await spool.stop();
 });
 
-function expectError(reply: RawResponse, expected: { message: string | RegExp; param: string | null; code: string }): void {
+function expectError(
+  reply: RawResponse,
+  expected: { message: string | RegExp; param: string | null; code: string },
+): void {
   assert.equal(reply.status, 400, reply.text.slice(0, 500));
   const error = envelopeOf(reply);
   if (typeof expected.message === 'string') assert.equal(error.message, expected.message);
@@ -54,7 +57,9 @@ describe('the metadata filter of the thread list', () => {
   test('17 pairs are a 400 naming metadata, counting a repeated key each time; 16 pairs answer quickly', async () => {
     const metadata = Object.fromEntries(Array.from({ length: 16 }, (_, index) => [`k${index}`, 'v']));
     const ids = await Promise.all(Array.from({ length: 30 }, () => newThread({ metadata })));
-    const sixteen = Object.keys(metadata).map((key) => `metadata[${key}]=v`).join('&');
+    const sixteen = Object.keys(metadata)
+      .map((key) => `metadata[${key}]=v`)
+      .join('&');
 
     const started = performance.now();
     const found = await raw(`${v1}/threads?limit=100&${sixteen}`);
@@ -63,17 +68,36 @@ describe('the metadata filter of the thread list', () => {
     const listed = (found.json as { data: Array<{ id: string }> }).data.map((thread) => thread.id);
     for (const id of ids) assert.ok(listed.includes(id), `${id} is listed`);
     assert.ok(elapsed < 5_000, `16 pairs answered in ${elapsed.toFixed(0)} ms`);
-    const twice = (await raw(`${v1}/threads?limit=100&metadata[k0]=v&metadata[k0]=v&metadata[k1]=v`)).json as { data: Array<{ id: string }> };
-    for (const id of ids) assert.ok(twice.data.some((thread) => thread.id === id), 'a pair given twice still matches');
+    const twice = (await raw(`${v1}/threads?limit=100&metadata[k0]=v&metadata[k0]=v&metadata[k1]=v`)).json as {
+      data: Array<{ id: string }>;
+    };
+    for (const id of ids)
+      assert.ok(
+        twice.data.some((thread) => thread.id === id),
+        'a pair given twice still matches',
+      );
     const both = (await raw(`${v1}/threads?metadata[k0]=v&metadata[k0]=w`)).json as { data: unknown[] };
     assert.deepEqual(both.data, [], 'one key cannot hold two values');
 
-    const message = 'Invalid \'metadata\': too many properties. Expected an object with at most 16 properties, but got an object with 17 properties instead.';
-    expectError(await raw(`${v1}/threads?${sixteen}&metadata[k16]=v`), { message, param: 'metadata', code: 'object_above_max_properties' });
+    const message =
+      "Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but got an object with 17 properties instead.";
+    expectError(await raw(`${v1}/threads?${sixteen}&metadata[k16]=v`), {
+      message,
+      param: 'metadata',
+      code: 'object_above_max_properties',
+    });
     const repeated = Array.from({ length: 17 }, (_, index) => `metadata[same]=v${index}`).join('&');
-    expectError(await raw(`${v1}/threads?${repeated}`), { message, param: 'metadata', code: 'object_above_max_properties' });
+    expectError(await raw(`${v1}/threads?${repeated}`), {
+      message,
+      param: 'metadata',
+      code: 'object_above_max_properties',
+    });
     const many = Array.from({ length: 700 }, (_, index) => `metadata[k${index}]=v`).join('&');
-    expectError(await raw(`${v1}/threads?${many}`), { message: /but got an object with 700 properties instead\.$/, param: 'metadata', code: 'object_above_max_properties' });
+    expectError(await raw(`${v1}/threads?${many}`), {
+      message: /but got an object with 700 properties instead\.$/,
+      param: 'metadata',
+      code: 'object_above_max_properties',
+    });
   });
 });
 
@@ -88,7 +112,16 @@ describe('what a message stores', () => {
     const threadId = await newThread();
     const url = `${v1}/threads/${threadId}/messages`;
     expectError(await postJson(url, { role: 'user', content: 'x'.repeat(256_001) }), tooLong('content'));
-    expectError(await postJson(url, { role: 'user', content: [{ type: 'text', text: 'ok' }, { type: 'text', text: 'x'.repeat(256_001) }] }), tooLong('content[1].text'));
+    expectError(
+      await postJson(url, {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'ok' },
+          { type: 'text', text: 'x'.repeat(256_001) },
+        ],
+      }),
+      tooLong('content[1].text'),
+    );
     assert.equal(await messageCount(threadId), 0);
     assert.equal((await postJson(url, { role: 'user', content: 'x'.repeat(256_000) })).status, 200);
     assert.equal(await messageCount(threadId), 1);
@@ -96,7 +129,12 @@ describe('what a message stores', () => {
 
   test('a thread whose second message is too long is not created at all', async () => {
     const before = ((await raw(`${v1}/threads?limit=100`)).json as { data: unknown[] }).data.length;
-    const reply = await postJson(`${v1}/threads`, { messages: [{ role: 'user', content: 'fine' }, { role: 'user', content: 'x'.repeat(256_001) }] });
+    const reply = await postJson(`${v1}/threads`, {
+      messages: [
+        { role: 'user', content: 'fine' },
+        { role: 'user', content: 'x'.repeat(256_001) },
+      ],
+    });
     expectError(reply, tooLong('messages[1].content'));
     const after = ((await raw(`${v1}/threads?limit=100`)).json as { data: unknown[] }).data.length;
     assert.equal(after, before);
@@ -105,7 +143,8 @@ describe('what a message stores', () => {
   test('a new thread takes at most 32 messages, a message at most 100 content parts', async () => {
     const messages = Array.from({ length: 33 }, () => ({ role: 'user', content: 'hi' }));
     expectError(await postJson(`${v1}/threads`, { messages }), {
-      message: "Invalid 'messages': array too long. Expected an array with maximum length 32, but got an array with length 33 instead.",
+      message:
+        "Invalid 'messages': array too long. Expected an array with maximum length 32, but got an array with length 33 instead.",
       param: 'messages',
       code: 'array_above_max_length',
     });
@@ -113,7 +152,8 @@ describe('what a message stores', () => {
     const threadId = await newThread();
     const parts = Array.from({ length: 101 }, () => ({ type: 'text', text: 'p' }));
     expectError(await postJson(`${v1}/threads/${threadId}/messages`, { role: 'user', content: parts }), {
-      message: "Invalid 'content': array too long. Expected an array with maximum length 100, but got an array with length 101 instead.",
+      message:
+        "Invalid 'content': array too long. Expected an array with maximum length 100, but got an array with length 101 instead.",
       param: 'content',
       code: 'array_above_max_length',
     });
@@ -129,21 +169,43 @@ describe('what a message stores', () => {
       code: 'invalid_value',
     });
     const content = (url: string) => [{ type: 'text', text: 'look' }, image(url)];
-    for (const url of ['file:///etc/passwd', 'ftp://example.com/a.png', 'data:text/html;base64,PGgxPg==', 'gopher://x', ' http://example.com/a.png']) {
-      expectError(await postJson(`${v1}/threads`, { messages: [{ role: 'user', content: content(url) }] }), unsupported('messages[0].content[1].image_url.url'));
-      expectError(await postJson(`${v1}/threads/${threadId}/messages`, { role: 'user', content: content(url) }), unsupported('content[1].image_url.url'));
+    for (const url of [
+      'file:///etc/passwd',
+      'ftp://example.com/a.png',
+      'data:text/html;base64,PGgxPg==',
+      'gopher://x',
+      ' http://example.com/a.png',
+    ]) {
       expectError(
-        await postJson(`${v1}/threads/${threadId}/runs`, { assistant_id: 'asst_x', additional_messages: [{ role: 'user', content: content(url) }] }),
+        await postJson(`${v1}/threads`, { messages: [{ role: 'user', content: content(url) }] }),
+        unsupported('messages[0].content[1].image_url.url'),
+      );
+      expectError(
+        await postJson(`${v1}/threads/${threadId}/messages`, { role: 'user', content: content(url) }),
+        unsupported('content[1].image_url.url'),
+      );
+      expectError(
+        await postJson(`${v1}/threads/${threadId}/runs`, {
+          assistant_id: 'asst_x',
+          additional_messages: [{ role: 'user', content: content(url) }],
+        }),
         unsupported('additional_messages[0].content[1].image_url.url'),
       );
       expectError(
-        await postJson(`${v1}/threads/runs`, { assistant_id: 'asst_x', thread: { messages: [{ role: 'user', content: content(url) }] } }),
+        await postJson(`${v1}/threads/runs`, {
+          assistant_id: 'asst_x',
+          thread: { messages: [{ role: 'user', content: content(url) }] },
+        }),
         unsupported('thread.messages[0].content[1].image_url.url'),
       );
     }
     assert.equal(await messageCount(threadId), 0);
     for (const url of ['https://example.com/a.png', 'HTTP://example.com/a.png', 'data:image/png;base64,iVBORw0KGgo=']) {
-      assert.equal((await postJson(`${v1}/threads/${threadId}/messages`, { role: 'user', content: content(url) })).status, 200, url);
+      assert.equal(
+        (await postJson(`${v1}/threads/${threadId}/messages`, { role: 'user', content: content(url) })).status,
+        200,
+        url,
+      );
     }
   });
 });
@@ -152,8 +214,16 @@ describe('tools and nesting', () => {
   test('a body nested thousands deep is a 400, not a 500', async () => {
     const deep = `${'['.repeat(4_200)}${']'.repeat(4_200)}`;
     for (const path of ['/assistants', '/threads']) {
-      const reply = await raw(`${v1}${path}`, { method: 'POST', body: `{"metadata":${deep}}`, headers: { 'content-type': 'application/json' } });
-      expectError(reply, { message: 'The JSON body of your request is nested too deeply. The maximum nesting depth is 64.', param: null, code: 'json_above_max_depth' });
+      const reply = await raw(`${v1}${path}`, {
+        method: 'POST',
+        body: `{"metadata":${deep}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      expectError(reply, {
+        message: 'The JSON body of your request is nested too deeply. The maximum nesting depth is 64.',
+        param: null,
+        code: 'json_above_max_depth',
+      });
     }
     const parameters = `${'{"a":'.repeat(4_199)}{}${'}'.repeat(4_199)}`;
     const reply = await raw(`${v1}/assistants`, {
@@ -167,19 +237,33 @@ describe('tools and nesting', () => {
   test('function parameters: at most 32 levels and 256 KiB; descriptions at most 1,024 characters', async () => {
     const accepted = await postJson(`${v1}/assistants`, { model: 'm', tools: [functionTool(nested(32))] });
     assert.equal(accepted.status, 200, accepted.text);
-    expectError(await postJson(`${v1}/assistants`, { model: 'm', tools: [functionTool({ type: 'object' }), functionTool(nested(33))] }), {
-      message: "Invalid 'tools[1].function.parameters': object too deeply nested. Expected an object with at most 32 levels of nesting, but got an object with 33 levels instead.",
-      param: 'tools[1].function.parameters',
-      code: 'object_above_max_depth',
-    });
-    const wide = { type: 'object', properties: Object.fromEntries(Array.from({ length: 3_000 }, (_, index) => [`p${index}`, { type: 'string', description: 'x'.repeat(80) }])) };
+    expectError(
+      await postJson(`${v1}/assistants`, {
+        model: 'm',
+        tools: [functionTool({ type: 'object' }), functionTool(nested(33))],
+      }),
+      {
+        message:
+          "Invalid 'tools[1].function.parameters': object too deeply nested. Expected an object with at most 32 levels of nesting, but got an object with 33 levels instead.",
+        param: 'tools[1].function.parameters',
+        code: 'object_above_max_depth',
+      },
+    );
+    const wide = {
+      type: 'object',
+      properties: Object.fromEntries(
+        Array.from({ length: 3_000 }, (_, index) => [`p${index}`, { type: 'string', description: 'x'.repeat(80) }]),
+      ),
+    };
     expectError(await postJson(`${v1}/assistants`, { model: 'm', tools: [functionTool(wide)] }), {
-      message: /^Invalid 'tools\[0\]\.function\.parameters': object too large\. Expected an object of at most 262144 bytes as JSON, but got an object of \d+ bytes instead\.$/,
+      message:
+        /^Invalid 'tools\[0\]\.function\.parameters': object too large\. Expected an object of at most 262144 bytes as JSON, but got an object of \d+ bytes instead\.$/,
       param: 'tools[0].function.parameters',
       code: 'object_above_max_size',
     });
     expectError(await postJson(`${v1}/assistants`, { model: 'm', tools: [functionTool({}, 'd'.repeat(1_025))] }), {
-      message: "Invalid 'tools[0].function.description': string too long. Expected a string with maximum length 1024, but got a string with length 1025 instead.",
+      message:
+        "Invalid 'tools[0].function.description': string too long. Expected a string with maximum length 1024, but got a string with length 1025 instead.",
       param: 'tools[0].function.description',
       code: 'string_above_max_length',
     });
@@ -191,13 +275,20 @@ describe('tools and nesting', () => {
     });
   });
 
-  test('run instructions are bounded as an assistant\'s are', async () => {
+  test("run instructions are bounded as an assistant's are", async () => {
     const threadId = await newThread();
-    expectError(await postJson(`${v1}/threads/${threadId}/runs`, { assistant_id: 'asst_x', additional_instructions: 'i'.repeat(256_001) }), {
-      message: "Invalid 'additional_instructions': string too long. Expected a string with maximum length 256000, but got a string with length 256001 instead.",
-      param: 'additional_instructions',
-      code: 'string_above_max_length',
-    });
+    expectError(
+      await postJson(`${v1}/threads/${threadId}/runs`, {
+        assistant_id: 'asst_x',
+        additional_instructions: 'i'.repeat(256_001),
+      }),
+      {
+        message:
+          "Invalid 'additional_instructions': string too long. Expected a string with maximum length 256000, but got a string with length 256001 instead.",
+        param: 'additional_instructions',
+        code: 'string_above_max_length',
+      },
+    );
   });
 });
 
@@ -231,10 +322,16 @@ describe('list pages', () => {
     }
 
     // Paging backwards with `before` keeps the messages nearest the cursor, so none is skipped.
-    const newest = ((await raw(`${v1}/threads/${threadId}/messages?limit=1&order=desc`)).json as { data: Array<{ id: string }> }).data[0]?.id ?? '';
+    const newest =
+      ((await raw(`${v1}/threads/${threadId}/messages?limit=1&order=desc`)).json as { data: Array<{ id: string }> })
+        .data[0]?.id ?? '';
     const seen = new Set([newest]);
     for (let before = newest; ; ) {
-      const back = (await raw(`${v1}/threads/${threadId}/messages?limit=100&order=asc&before=${before}`)).json as { data: Array<{ id: string }>; has_more: boolean; first_id: string };
+      const back = (await raw(`${v1}/threads/${threadId}/messages?limit=100&order=asc&before=${before}`)).json as {
+        data: Array<{ id: string }>;
+        has_more: boolean;
+        first_id: string;
+      };
       assert.ok(back.data.length < count - 1, 'the budget cuts a backwards page too');
       for (const message of back.data) seen.add(message.id);
       if (!back.has_more) break;

@@ -14,11 +14,16 @@ after(async () => {
 });
 
 test('metadata and content with NUL are kept exactly, and a metadata filter with NUL finds them', async () => {
-  const created = await postJson(`${spool.baseURL}/threads`, { metadata: { 'k\u0000ey': 'a\u0000b' }, messages: [{ role: 'user', content: 'x\u0000y', metadata: { m: '\u0000' } }] });
+  const created = await postJson(`${spool.baseURL}/threads`, {
+    metadata: { 'k\u0000ey': 'a\u0000b' },
+    messages: [{ role: 'user', content: 'x\u0000y', metadata: { m: '\u0000' } }],
+  });
   assert.equal(created.status, 200, created.text);
   const thread = created.json as { id: string; metadata: Record<string, string> };
   assert.deepEqual(thread.metadata, { 'k\u0000ey': 'a\u0000b' });
-  const updated = await postJson(`${spool.baseURL}/threads/${thread.id}`, { metadata: { 'k\u0000ey': 'a\u0000b', other: '\u0000' } });
+  const updated = await postJson(`${spool.baseURL}/threads/${thread.id}`, {
+    metadata: { 'k\u0000ey': 'a\u0000b', other: '\u0000' },
+  });
   assert.equal(updated.status, 200, updated.text);
   const found = await raw(`${spool.baseURL}/threads?metadata[k%00ey]=a%00b&metadata[other]=%00`);
   assert.equal(found.status, 200, found.text);
@@ -27,7 +32,9 @@ test('metadata and content with NUL are kept exactly, and a metadata filter with
     [thread.id],
   );
   const messages = await raw(`${spool.baseURL}/threads/${thread.id}/messages`);
-  const [message] = (messages.json as { data: Array<{ content: Array<{ text: { value: string } }>; metadata: unknown }> }).data;
+  const [message] = (
+    messages.json as { data: Array<{ content: Array<{ text: { value: string } }>; metadata: unknown }> }
+  ).data;
   assert.equal(message?.content[0]?.text.value, 'x\u0000y');
   assert.deepEqual(message?.metadata, { m: '\u0000' });
 });

@@ -17,9 +17,17 @@ after(async () => {
 describe('safety headers on /v1', () => {
   test('success, error and not-found answers are neither cached nor sniffed', async () => {
     const answers = [
-      await raw(`${spool.baseURL}/threads`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }),
+      await raw(`${spool.baseURL}/threads`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      }),
       await raw(`${spool.baseURL}/threads/thread_aaaaaaaaaaaaaaaaaaaaaaaa`),
-      await raw(`${spool.baseURL}/threads`, { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } }),
+      await raw(`${spool.baseURL}/threads`, {
+        method: 'POST',
+        body: '{',
+        headers: { 'content-type': 'application/json' },
+      }),
       await raw(`${spool.baseURL}/no-such-thing`),
       await raw(`${spool.url}/%E0%A4%A`),
     ];
@@ -33,9 +41,17 @@ describe('safety headers on /v1', () => {
 
 describe('safety headers on a streamed run', () => {
   test('the event stream carries them too, with the request id', async () => {
-    const assistant = await raw(`${spool.baseURL}/assistants`, { method: 'POST', body: '{"model":"gpt-4o"}', headers: { 'content-type': 'application/json' } });
+    const assistant = await raw(`${spool.baseURL}/assistants`, {
+      method: 'POST',
+      body: '{"model":"gpt-4o"}',
+      headers: { 'content-type': 'application/json' },
+    });
     const { id } = assistant.json as { id: string };
-    const stream = await raw(`${spool.baseURL}/threads/runs`, { method: 'POST', body: JSON.stringify({ assistant_id: id, stream: true }), headers: { 'content-type': 'application/json' } });
+    const stream = await raw(`${spool.baseURL}/threads/runs`, {
+      method: 'POST',
+      body: JSON.stringify({ assistant_id: id, stream: true }),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(stream.status, 200);
     assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
     assert.equal(stream.headers.get('x-content-type-options'), 'nosniff');
@@ -47,7 +63,11 @@ describe('safety headers on a streamed run', () => {
 
 describe('requests the HTTP parser refuses', () => {
   test('headers over the size limit: 431 in the envelope', async () => {
-    const response = await replay(spool.url, { method: 'GET', path: '/v1/threads', headers: [['X-Big', 'a'.repeat(20_000)]] });
+    const response = await replay(spool.url, {
+      method: 'GET',
+      path: '/v1/threads',
+      headers: [['X-Big', 'a'.repeat(20_000)]],
+    });
     assert.equal(response.status, 431);
     assert.equal(envelopeFrom(response).code, 'request_header_fields_too_large');
     assert.equal(response.header('x-content-type-options'), 'nosniff');

@@ -14,7 +14,10 @@ let spool: SpoolProcess;
 let client: OpenAI;
 let assistantId: string;
 
-const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }, { type: 'code_interpreter' as const }];
+const tools = [
+  { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: {} } } },
+  { type: 'code_interpreter' as const },
+];
 
 before(async () => {
   model = await new FakeModel().start();
@@ -28,7 +31,10 @@ after(async () => {
 });
 
 async function runToEnd(prompt = 'go') {
-  return client.beta.threads.createAndRunPoll({ assistant_id: assistantId, thread: { messages: [{ role: 'user', content: prompt }] } }, { pollIntervalMs: 50 });
+  return client.beta.threads.createAndRunPoll(
+    { assistant_id: assistantId, thread: { messages: [{ role: 'user', content: prompt }] } },
+    { pollIntervalMs: 50 },
+  );
 }
 
 describe('model server failures', () => {
@@ -39,7 +45,11 @@ describe('model server failures', () => {
     assert.equal(run.status, 'failed');
     assert.equal(run.last_error?.code, 'server_error');
     assert.equal(run.last_error?.message, 'The server had an error while processing your request. Sorry about that!');
-    assert.match(spool.output(), /"status":500,"upstream":"scripted failure 500"/, "the model server's own words are logged");
+    assert.match(
+      spool.output(),
+      /"status":500,"upstream":"scripted failure 500"/,
+      "the model server's own words are logged",
+    );
     assert.equal(model.requests.length - before, 3, 'three attempts');
     assert.ok(run.failed_at !== null);
     assert.equal(run.expires_at, null);
@@ -82,14 +92,26 @@ describe('model server failures', () => {
   });
 
   test('a connection dropped mid-answer fails the run and leaves the message incomplete', async () => {
-    model.script({ text: 'This answer will be cut off halfway through.', chunkSize: 3, chunkDelayMs: 20, dropAfterChunks: 4 });
+    model.script({
+      text: 'This answer will be cut off halfway through.',
+      chunkSize: 3,
+      chunkDelayMs: 20,
+      dropAfterChunks: 4,
+    });
     const run = await runToEnd();
     assert.equal(run.status, 'failed');
     assert.equal(run.last_error?.code, 'server_error');
     const [partial] = (await client.beta.threads.messages.list(run.thread_id, { run_id: run.id })).data;
     // REST messages carry no status (as OpenAI's): the store has it.
-    assert.deepEqual(await storedMessageStatus(spool, partial?.id ?? ''), { status: 'incomplete', incomplete_details: { reason: 'run_failed' } });
-    assert.deepEqual(partial?.content, [{ type: 'text', text: { value: 'This answ', annotations: [] } }], 'what was streamed before the drop is kept');
+    assert.deepEqual(await storedMessageStatus(spool, partial?.id ?? ''), {
+      status: 'incomplete',
+      incomplete_details: { reason: 'run_failed' },
+    });
+    assert.deepEqual(
+      partial?.content,
+      [{ type: 'text', text: { value: 'This answ', annotations: [] } }],
+      'what was streamed before the drop is kept',
+    );
     const [step] = (await client.beta.threads.runs.steps.list(run.id, { thread_id: run.thread_id })).data;
     assert.equal(step?.status, 'failed');
     assert.deepEqual(step?.last_error, run.last_error);
@@ -108,7 +130,10 @@ describe('tools and limits', () => {
     model.script({ toolCalls: [{ name: 'delete_everything', arguments: '{}' }] });
     const run = await runToEnd();
     assert.equal(run.status, 'failed');
-    assert.equal(run.last_error?.message, "The model called a function that the run does not declare: 'delete_everything'.");
+    assert.equal(
+      run.last_error?.message,
+      "The model called a function that the run does not declare: 'delete_everything'.",
+    );
   });
 
   test('a call to a declared code_interpreter tool fails clearly until it is implemented', async () => {
@@ -117,40 +142,80 @@ describe('tools and limits', () => {
     assert.equal(run.status, 'failed');
     assert.match(run.last_error?.message ?? '', /code_interpreter tool, which Spool does not run yet/);
     // Kept as OpenAI stored them: the function normalised with its strict default.
-    assert.deepEqual(run.tools, [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} }, strict: false } }, { type: 'code_interpreter' }], 'the declared tools are kept on the run');
+    assert.deepEqual(
+      run.tools,
+      [
+        {
+          type: 'function',
+          function: { name: 'lookup', parameters: { type: 'object', properties: {} }, strict: false },
+        },
+        { type: 'code_interpreter' },
+      ],
+      'the declared tools are kept on the run',
+    );
   });
 
   test('max_completion_tokens reached: the run is incomplete, its message too', async () => {
     model.script({ text: 'It was a dark and', finishReason: 'length' });
-    const run = await client.beta.threads.createAndRunPoll({ assistant_id: assistantId, max_completion_tokens: 256, thread: { messages: [{ role: 'user', content: 'story' }] } }, { pollIntervalMs: 50 });
+    const run = await client.beta.threads.createAndRunPoll(
+      {
+        assistant_id: assistantId,
+        max_completion_tokens: 256,
+        thread: { messages: [{ role: 'user', content: 'story' }] },
+      },
+      { pollIntervalMs: 50 },
+    );
     assert.equal(run.status, 'incomplete');
     assert.deepEqual(run.incomplete_details, { reason: 'max_completion_tokens' });
     assert.equal(model.requests.at(-1)?.body.max_tokens, 256);
     const [message] = (await client.beta.threads.messages.list(run.thread_id, { run_id: run.id })).data;
-    assert.deepEqual(await storedMessageStatus(spool, message?.id ?? ''), { status: 'incomplete', incomplete_details: { reason: 'max_tokens' } });
+    assert.deepEqual(await storedMessageStatus(spool, message?.id ?? ''), {
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_tokens' },
+    });
   });
 
   test('tool outputs must answer exactly the pending calls, in one request', async () => {
-    model.script({ toolCalls: [{ name: 'lookup', arguments: '{}' }, { name: 'lookup', arguments: '{"q":1}' }] });
+    model.script({
+      toolCalls: [
+        { name: 'lookup', arguments: '{}' },
+        { name: 'lookup', arguments: '{"q":1}' },
+      ],
+    });
     const run = await runToEnd();
     assert.equal(run.status, 'requires_action');
     const [first, second] = run.required_action?.submit_tool_outputs.tool_calls ?? [];
     assert.ok(first && second);
-    await assert.rejects(client.beta.threads.runs.submitToolOutputs(run.id, { thread_id: run.thread_id, tool_outputs: [{ tool_call_id: first.id, output: 'a' }] }), (error: unknown) => {
-      assert.ok(error instanceof OpenAI.BadRequestError);
-      assert.match(error.message, /All outputs must be submitted in a single request/);
-      return true;
-    });
-    await assert.rejects(client.beta.threads.runs.submitToolOutputs(run.id, { thread_id: run.thread_id, tool_outputs: [{ tool_call_id: 'call_unknown', output: 'a' }] }), OpenAI.BadRequestError);
+    await assert.rejects(
+      client.beta.threads.runs.submitToolOutputs(run.id, {
+        thread_id: run.thread_id,
+        tool_outputs: [{ tool_call_id: first.id, output: 'a' }],
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenAI.BadRequestError);
+        assert.match(error.message, /All outputs must be submitted in a single request/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      client.beta.threads.runs.submitToolOutputs(run.id, {
+        thread_id: run.thread_id,
+        tool_outputs: [{ tool_call_id: 'call_unknown', output: 'a' }],
+      }),
+      OpenAI.BadRequestError,
+    );
     const completed = await client.beta.threads.runs.cancel(run.id, { thread_id: run.thread_id });
     assert.equal(completed.status, 'cancelling');
     const ended = await client.beta.threads.runs.poll(run.id, { thread_id: run.thread_id }, { pollIntervalMs: 50 });
     assert.equal(ended.status, 'cancelled');
-    await assert.rejects(client.beta.threads.runs.submitToolOutputs(run.id, { thread_id: run.thread_id, tool_outputs: [] }), (error: unknown) => {
-      assert.ok(error instanceof OpenAI.BadRequestError);
-      assert.equal(error.message, '400 Runs in status "cancelled" do not accept tool outputs.');
-      return true;
-    });
+    await assert.rejects(
+      client.beta.threads.runs.submitToolOutputs(run.id, { thread_id: run.thread_id, tool_outputs: [] }),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenAI.BadRequestError);
+        assert.equal(error.message, '400 Runs in status "cancelled" do not accept tool outputs.');
+        return true;
+      },
+    );
   });
 
   test('a run waiting for tool outputs past its expiry expires (SPOOL_RUN_EXPIRY_SECONDS=2)', async () => {
@@ -183,7 +248,11 @@ describe('tools and limits', () => {
     const response = await fetch(`${spool.baseURL}/threads/runs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'openai-beta': 'assistants=v2' },
-      body: JSON.stringify({ assistant_id: assistantId, stream: true, thread: { messages: [{ role: 'user', content: 'count' }] } }),
+      body: JSON.stringify({
+        assistant_id: assistantId,
+        stream: true,
+        thread: { messages: [{ role: 'user', content: 'count' }] },
+      }),
       signal: controller.signal,
     });
     const reader = response.body?.getReader();
@@ -197,7 +266,9 @@ describe('tools and limits', () => {
     const run = await client.beta.threads.runs.poll(runId, { thread_id: threadId }, { pollIntervalMs: 50 });
     assert.equal(run.status, 'completed');
     const [answer] = (await client.beta.threads.messages.list(threadId, { run_id: runId })).data;
-    assert.deepEqual(answer?.content, [{ type: 'text', text: { value: 'one two three four five six seven eight nine ten', annotations: [] } }]);
+    assert.deepEqual(answer?.content, [
+      { type: 'text', text: { value: 'one two three four five six seven eight nine ten', annotations: [] } },
+    ]);
   });
 });
 
@@ -224,8 +295,12 @@ describe('crash recovery', () => {
     const server = await startSpool({ env: { SPOOL_MODEL_BASE_URL: slow.url } });
     const openai = new OpenAI({ baseURL: server.baseURL, apiKey: 'sk-test', maxRetries: 0 });
     const assistant = await openai.beta.assistants.create({ model: 'gpt-4o' });
-    const run = await openai.beta.threads.createAndRun({ assistant_id: assistant.id, thread: { messages: [{ role: 'user', content: 'talk' }] } });
-    while ((await openai.beta.threads.runs.retrieve(run.id, { thread_id: run.thread_id })).status !== 'in_progress') await new Promise((resolve) => setTimeout(resolve, 20));
+    const run = await openai.beta.threads.createAndRun({
+      assistant_id: assistant.id,
+      thread: { messages: [{ role: 'user', content: 'talk' }] },
+    });
+    while ((await openai.beta.threads.runs.retrieve(run.id, { thread_id: run.thread_id })).status !== 'in_progress')
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(await server.stop('SIGKILL'), 'SIGKILL');
 
@@ -237,7 +312,11 @@ describe('crash recovery', () => {
       assert.match(ended.last_error?.message ?? '', /stopped before the run finished/);
       const [partial] = (await after.beta.threads.messages.list(run.thread_id, { run_id: run.id })).data;
       assert.equal((await storedMessageStatus(restarted, partial?.id ?? ''))?.status, 'incomplete');
-      const reply = await raw(`${restarted.baseURL}/threads/${run.thread_id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'user', content: 'free again' }) });
+      const reply = await raw(`${restarted.baseURL}/threads/${run.thread_id}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'user', content: 'free again' }),
+      });
       assert.equal(reply.status, 200, 'the thread is no longer held by the dead run');
     } finally {
       await restarted.stop();

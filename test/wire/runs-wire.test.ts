@@ -15,7 +15,9 @@ before(async () => {
   model = await new FakeModel().start();
   spool = await startSpool({ env: { SPOOL_MODEL_BASE_URL: model.url } });
   v1 = spool.baseURL;
-  assistantId = ((await postJson(`${v1}/assistants`, { model: 'gpt-4o', instructions: 'Be brief.' })).json as { id: string }).id;
+  assistantId = (
+    (await postJson(`${v1}/assistants`, { model: 'gpt-4o', instructions: 'Be brief.' })).json as { id: string }
+  ).id;
 });
 after(async () => {
   await spool.stop();
@@ -42,9 +44,35 @@ function framesOf(text: string): Frame[] {
 }
 
 const runKeys = [
-  'id', 'object', 'created_at', 'assistant_id', 'thread_id', 'status', 'started_at', 'expires_at', 'cancelled_at', 'failed_at', 'completed_at',
-  'required_action', 'last_error', 'model', 'instructions', 'tools', 'tool_resources', 'metadata', 'temperature', 'top_p', 'reasoning_effort', 'max_completion_tokens',
-  'max_prompt_tokens', 'truncation_strategy', 'incomplete_details', 'usage', 'response_format', 'tool_choice', 'parallel_tool_calls',
+  'id',
+  'object',
+  'created_at',
+  'assistant_id',
+  'thread_id',
+  'status',
+  'started_at',
+  'expires_at',
+  'cancelled_at',
+  'failed_at',
+  'completed_at',
+  'required_action',
+  'last_error',
+  'model',
+  'instructions',
+  'tools',
+  'tool_resources',
+  'metadata',
+  'temperature',
+  'top_p',
+  'reasoning_effort',
+  'max_completion_tokens',
+  'max_prompt_tokens',
+  'truncation_strategy',
+  'incomplete_details',
+  'usage',
+  'response_format',
+  'tool_choice',
+  'parallel_tool_calls',
 ];
 
 describe('streaming on the wire', () => {
@@ -53,17 +81,36 @@ describe('streaming on the wire', () => {
     const response = await raw(`${v1}/threads/runs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ assistant_id: assistantId, stream: true, thread: { messages: [{ role: 'user', content: 'hello' }] } }),
+      body: JSON.stringify({
+        assistant_id: assistantId,
+        stream: true,
+        thread: { messages: [{ role: 'user', content: 'hello' }] },
+      }),
     });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
     assert.match(response.headers.get('x-request-id') ?? '', /^req_[0-9a-f]{32}$/);
     const frames = framesOf(response.text);
-    assert.deepEqual(frames.map((frame) => frame.event), [
-      'thread.created', 'thread.run.created', 'thread.run.queued', 'thread.run.in_progress', 'thread.run.step.created',
-      'thread.run.step.in_progress', 'thread.message.created', 'thread.message.in_progress', 'thread.message.delta',
-      'thread.message.delta', 'thread.message.delta', 'thread.message.completed', 'thread.run.step.completed', 'thread.run.completed', 'done',
-    ]);
+    assert.deepEqual(
+      frames.map((frame) => frame.event),
+      [
+        'thread.created',
+        'thread.run.created',
+        'thread.run.queued',
+        'thread.run.in_progress',
+        'thread.run.step.created',
+        'thread.run.step.in_progress',
+        'thread.message.created',
+        'thread.message.in_progress',
+        'thread.message.delta',
+        'thread.message.delta',
+        'thread.message.delta',
+        'thread.message.completed',
+        'thread.run.step.completed',
+        'thread.run.completed',
+        'done',
+      ],
+    );
     assert.equal(frames.at(-1)?.data, '[DONE]');
     for (const frame of frames.slice(0, -1)) {
       assert.equal(frame.data, JSON.stringify(JSON.parse(frame.data)), 'data is compact JSON');
@@ -77,44 +124,105 @@ describe('streaming on the wire', () => {
     assert.equal(parsed[3]?.status, 'in_progress');
     assert.equal(typeof parsed[3]?.started_at, 'number');
     assert.deepEqual(Object.keys(parsed[4] ?? {}), [
-      'id', 'object', 'created_at', 'run_id', 'assistant_id', 'thread_id', 'type', 'status', 'cancelled_at', 'completed_at',
-      'expires_at', 'failed_at', 'last_error', 'step_details', 'usage',
+      'id',
+      'object',
+      'created_at',
+      'run_id',
+      'assistant_id',
+      'thread_id',
+      'type',
+      'status',
+      'cancelled_at',
+      'completed_at',
+      'expires_at',
+      'failed_at',
+      'last_error',
+      'step_details',
+      'usage',
     ]);
     const message = parsed[6] as { id: string; content: unknown[]; status: string };
     assert.deepEqual(message.content, []);
     assert.equal(message.status, 'in_progress');
-    assert.deepEqual((parsed[4] as { step_details: unknown }).step_details, { type: 'message_creation', message_creation: { message_id: message.id } });
+    assert.deepEqual((parsed[4] as { step_details: unknown }).step_details, {
+      type: 'message_creation',
+      message_creation: { message_id: message.id },
+    });
     assert.deepEqual(parsed.slice(8, 11), [
-      { id: message.id, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: { value: 'Hi ', annotations: [] } }] } },
-      { id: message.id, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: { value: 'the' } }] } },
-      { id: message.id, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: { value: 're' } }] } },
+      {
+        id: message.id,
+        object: 'thread.message.delta',
+        delta: { content: [{ index: 0, type: 'text', text: { value: 'Hi ', annotations: [] } }] },
+      },
+      {
+        id: message.id,
+        object: 'thread.message.delta',
+        delta: { content: [{ index: 0, type: 'text', text: { value: 'the' } }] },
+      },
+      {
+        id: message.id,
+        object: 'thread.message.delta',
+        delta: { content: [{ index: 0, type: 'text', text: { value: 're' } }] },
+      },
     ]);
     assert.equal((parsed[11] as { status: string }).status, 'completed');
-    assert.deepEqual((parsed[12] as { usage: unknown }).usage, { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14, prompt_token_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } });
+    assert.deepEqual((parsed[12] as { usage: unknown }).usage, {
+      prompt_tokens: 12,
+      completion_tokens: 2,
+      total_tokens: 14,
+      prompt_token_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    });
     const completed = parsed[13] as { status: string; expires_at: unknown; usage: unknown };
     assert.equal(completed.status, 'completed');
     assert.equal(completed.expires_at, null);
-    assert.deepEqual(completed.usage, { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14, prompt_token_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } });
+    assert.deepEqual(completed.usage, {
+      prompt_tokens: 12,
+      completion_tokens: 2,
+      total_tokens: 14,
+      prompt_token_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    });
   });
 
   test('tool call deltas: the first names the call with empty arguments, the next carry only arguments', async () => {
-    const withTool = ((await postJson(`${v1}/assistants`, { model: 'gpt-4o', tools: [{ type: 'function', function: { name: 'f' } }] })).json as { id: string }).id;
+    const withTool = (
+      (await postJson(`${v1}/assistants`, { model: 'gpt-4o', tools: [{ type: 'function', function: { name: 'f' } }] }))
+        .json as { id: string }
+    ).id;
     model.script({ toolCalls: [{ name: 'f', arguments: '{"a":1}' }] });
-    const response = await raw(`${v1}/threads/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ assistant_id: withTool, stream: true }) });
+    const response = await raw(`${v1}/threads/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ assistant_id: withTool, stream: true }),
+    });
     const frames = framesOf(response.text);
-    const deltas = frames.filter((frame) => frame.event === 'thread.run.step.delta').map((frame) => JSON.parse(frame.data) as { delta: { step_details: { tool_calls: unknown[] } } });
+    const deltas = frames
+      .filter((frame) => frame.event === 'thread.run.step.delta')
+      .map((frame) => JSON.parse(frame.data) as { delta: { step_details: { tool_calls: unknown[] } } });
     const calls = deltas.map((delta) => delta.delta.step_details.tool_calls[0]) as Array<Record<string, unknown>>;
     assert.equal(calls[0]?.index, 0);
     assert.match(String(calls[0]?.id), /^call_/);
     assert.deepEqual(calls[0]?.function, { name: 'f', arguments: '', output: null });
-    assert.deepEqual(calls.slice(1), [{ index: 0, type: 'function', function: { arguments: '{"a"' } }, { index: 0, type: 'function', function: { arguments: ':1}' } }]);
-    const created = JSON.parse(frames.find((frame) => frame.event === 'thread.run.step.created')?.data ?? '{}') as { step_details: unknown };
+    assert.deepEqual(calls.slice(1), [
+      { index: 0, type: 'function', function: { arguments: '{"a"' } },
+      { index: 0, type: 'function', function: { arguments: ':1}' } },
+    ]);
+    const created = JSON.parse(frames.find((frame) => frame.event === 'thread.run.step.created')?.data ?? '{}') as {
+      step_details: unknown;
+    };
     assert.deepEqual(created.step_details, { type: 'tool_calls', tool_calls: [] });
-    assert.deepEqual(frames.slice(-2).map((frame) => frame.event), ['thread.run.requires_action', 'done']);
+    assert.deepEqual(
+      frames.slice(-2).map((frame) => frame.event),
+      ['thread.run.requires_action', 'done'],
+    );
   });
 
   test('errors before a stream starts are JSON in the envelope, not SSE', async () => {
-    const missing = await raw(`${v1}/threads/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ assistant_id: 'asst_nope', stream: true }) });
+    const missing = await raw(`${v1}/threads/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ assistant_id: 'asst_nope', stream: true }),
+    });
     assert.equal(missing.status, 404);
     assert.match(missing.headers.get('content-type') ?? '', /^application\/json/);
     assert.equal(envelopeOf(missing).message, "No assistant found with id 'asst_nope'.");
@@ -131,7 +239,8 @@ describe('run requests and errors', () => {
     assert.deepEqual(Object.keys(run), runKeys);
     assert.equal(run.status, 'queued');
     let current = await raw(`${v1}/threads/${run.thread_id}/runs/${run.id}`);
-    while ((current.json as { status: string }).status !== 'completed') current = await raw(`${v1}/threads/${run.thread_id}/runs/${run.id}`);
+    while ((current.json as { status: string }).status !== 'completed')
+      current = await raw(`${v1}/threads/${run.thread_id}/runs/${run.id}`);
     assert.equal(current.headers.get('openai-poll-after-ms'), null);
   });
 
@@ -140,17 +249,45 @@ describe('run requests and errors', () => {
     const cases: Array<[Promise<Awaited<ReturnType<typeof raw>>>, number, string]> = [
       [raw(`${v1}/threads/${thread.id}/runs/run_missing`), 404, "No run found with id 'run_missing'."],
       [raw(`${v1}/threads/thread_missing/runs/run_missing`), 404, "No thread found with id 'thread_missing'."],
-      [raw(`${v1}/threads/${thread.id}/runs/abc`), 400, "Invalid 'run_id': 'abc'. Expected an ID that begins with 'run'."],
+      [
+        raw(`${v1}/threads/${thread.id}/runs/abc`),
+        400,
+        "Invalid 'run_id': 'abc'. Expected an ID that begins with 'run'.",
+      ],
       [raw(`${v1}/threads/${thread.id}/runs/run_missing/steps`), 404, "No run found with id 'run_missing'."],
       [raw(`${v1}/assistants/asst_missing`), 404, "No assistant found with id 'asst_missing'."],
-      [raw(`${v1}/assistants/missing`), 400, "Invalid 'assistant_id': 'missing'. Expected an ID that begins with 'asst'."],
-      [postJson(`${v1}/threads/${thread.id}/runs`, { assistant_id: 'asst_missing' }), 404, "No assistant found with id 'asst_missing'."],
+      [
+        raw(`${v1}/assistants/missing`),
+        400,
+        "Invalid 'assistant_id': 'missing'. Expected an ID that begins with 'asst'.",
+      ],
+      [
+        postJson(`${v1}/threads/${thread.id}/runs`, { assistant_id: 'asst_missing' }),
+        404,
+        "No assistant found with id 'asst_missing'.",
+      ],
       [postJson(`${v1}/threads/${thread.id}/runs`, {}), 400, "Missing required parameter: 'assistant_id'."],
-      [postJson(`${v1}/threads/${thread.id}/runs`, { assistant_id: assistantId, max_completion_tokens: 100 }), 400, "Invalid 'max_completion_tokens': integer below minimum value. Expected a value >= 256, but got 100 instead."],
-      [postJson(`${v1}/threads/${thread.id}/runs`, { assistant_id: assistantId, temperature: 3 }), 400, "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 3 instead."],
-      [postJson(`${v1}/threads/runs`, { assistant_id: assistantId, additional_instructions: 'x' }), 400, "Unknown parameter: 'additional_instructions'."],
+      [
+        postJson(`${v1}/threads/${thread.id}/runs`, { assistant_id: assistantId, max_completion_tokens: 100 }),
+        400,
+        "Invalid 'max_completion_tokens': integer below minimum value. Expected a value >= 256, but got 100 instead.",
+      ],
+      [
+        postJson(`${v1}/threads/${thread.id}/runs`, { assistant_id: assistantId, temperature: 3 }),
+        400,
+        "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 3 instead.",
+      ],
+      [
+        postJson(`${v1}/threads/runs`, { assistant_id: assistantId, additional_instructions: 'x' }),
+        400,
+        "Unknown parameter: 'additional_instructions'.",
+      ],
       [postJson(`${v1}/assistants`, { name: 'no model' }), 400, "Missing required parameter: 'model'."],
-      [postJson(`${v1}/assistants`, { model: 'm', tools: [{ type: 'browser' }] }), 400, "Invalid value: 'browser'. Supported values are: 'code_interpreter', 'file_search', and 'function'."],
+      [
+        postJson(`${v1}/assistants`, { model: 'm', tools: [{ type: 'browser' }] }),
+        400,
+        "Invalid value: 'browser'. Supported values are: 'code_interpreter', 'file_search', and 'function'.",
+      ],
     ];
     for (const [pending, status, message] of cases) {
       const reply = await pending;
@@ -160,13 +297,23 @@ describe('run requests and errors', () => {
   });
 
   test("create-and-run names the thread's tool_resources errors from the request's root: thread.tool_resources...", async () => {
-    const vectorStores = [{ chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 100, chunk_overlap_tokens: 80 } } }];
+    const vectorStores = [
+      { chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 100, chunk_overlap_tokens: 80 } } },
+    ];
     const path = 'file_search.vector_stores[0].chunking_strategy.static.chunk_overlap_tokens';
-    const viaRun = await postJson(`${v1}/threads/runs`, { assistant_id: assistantId, thread: { tool_resources: { file_search: { vector_stores: vectorStores } } } });
+    const viaRun = await postJson(`${v1}/threads/runs`, {
+      assistant_id: assistantId,
+      thread: { tool_resources: { file_search: { vector_stores: vectorStores } } },
+    });
     assert.equal(viaRun.status, 400);
     assert.equal(envelopeOf(viaRun).param, `thread.tool_resources.${path}`);
-    assert.equal(envelopeOf(viaRun).message, `Invalid 'thread.tool_resources.${path}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens.`);
-    const direct = await postJson(`${v1}/threads`, { tool_resources: { file_search: { vector_stores: vectorStores } } });
+    assert.equal(
+      envelopeOf(viaRun).message,
+      `Invalid 'thread.tool_resources.${path}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens.`,
+    );
+    const direct = await postJson(`${v1}/threads`, {
+      tool_resources: { file_search: { vector_stores: vectorStores } },
+    });
     assert.equal(direct.status, 400);
     assert.equal(envelopeOf(direct).param, `tool_resources.${path}`);
   });
@@ -175,7 +322,9 @@ describe('run requests and errors', () => {
     model.setDefault({ text: 'slow', delayMs: 500 });
     try {
       const thread = (await postJson(`${v1}/threads`, {})).json as { id: string };
-      const replies = await Promise.all([1, 2, 3].map(() => postJson(`${v1}/threads/${thread.id}/runs`, { assistant_id: assistantId })));
+      const replies = await Promise.all(
+        [1, 2, 3].map(() => postJson(`${v1}/threads/${thread.id}/runs`, { assistant_id: assistantId })),
+      );
       assert.deepEqual(replies.map((reply) => reply.status).sort(), [200, 400, 400]);
       const winner = replies.find((reply) => reply.status === 200)?.json as { id: string };
       for (const loser of replies.filter((reply) => reply.status === 400)) {
@@ -189,9 +338,13 @@ describe('run requests and errors', () => {
   });
 
   test('deleting a thread deletes its runs and steps', async () => {
-    const run = (await postJson(`${v1}/threads/runs`, { assistant_id: assistantId })).json as { id: string; thread_id: string };
+    const run = (await postJson(`${v1}/threads/runs`, { assistant_id: assistantId })).json as {
+      id: string;
+      thread_id: string;
+    };
     let status = 'queued';
-    while (status !== 'completed') status = ((await raw(`${v1}/threads/${run.thread_id}/runs/${run.id}`)).json as { status: string }).status;
+    while (status !== 'completed')
+      status = ((await raw(`${v1}/threads/${run.thread_id}/runs/${run.id}`)).json as { status: string }).status;
     assert.equal((await raw(`${v1}/threads/${run.thread_id}`, { method: 'DELETE' })).status, 200);
     assert.equal((await raw(`${v1}/threads/${run.thread_id}/runs/${run.id}`)).status, 404);
   });

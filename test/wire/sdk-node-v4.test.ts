@@ -21,7 +21,12 @@ const sent: SentRequest[] = [];
 const recordingFetch: NonNullable<ClientOptions['fetch']> = (url, init) => {
   const headers = (init?.headers ?? {}) as Record<string, string>;
   const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
-  sent.push({ method: String(init?.method ?? 'GET').toUpperCase(), path: new URL(String(url)).pathname, contentType, body: init?.body });
+  sent.push({
+    method: String(init?.method ?? 'GET').toUpperCase(),
+    path: new URL(String(url)).pathname,
+    contentType,
+    body: init?.body,
+  });
   return sdkFetch(url, init);
 };
 
@@ -60,7 +65,11 @@ describe('openai-node 4.104.0: threads', () => {
 
   test('del sends DELETE with a JSON content-type and no body, and answers thread.deleted; then NotFoundError', async () => {
     const thread = await client.beta.threads.create();
-    assert.deepEqual(await client.beta.threads.del(thread.id), { id: thread.id, object: 'thread.deleted', deleted: true });
+    assert.deepEqual(await client.beta.threads.del(thread.id), {
+      id: thread.id,
+      object: 'thread.deleted',
+      deleted: true,
+    });
     const [deletion] = sentTo('DELETE', `/v1/threads/${thread.id}`);
     assert.ok(deletion, 'the SDK sent the DELETE');
     assert.equal(deletion.contentType, 'application/json');
@@ -100,7 +109,11 @@ describe('openai-node 4.104.0: messages with positional ids', () => {
     const updated = await client.beta.threads.messages.update(thread.id, message.id, { metadata: { seen: 'true' } });
     assert.deepEqual(updated, { ...message, metadata: { seen: 'true' } });
 
-    assert.deepEqual(await client.beta.threads.messages.del(thread.id, message.id), { id: message.id, object: 'thread.message.deleted', deleted: true });
+    assert.deepEqual(await client.beta.threads.messages.del(thread.id, message.id), {
+      id: message.id,
+      object: 'thread.message.deleted',
+      deleted: true,
+    });
     const [deletion] = sentTo('DELETE', `/v1/threads/${thread.id}/messages/${message.id}`);
     assert.equal(deletion?.contentType, 'application/json');
     assert.equal(deletion?.body, undefined);
@@ -120,12 +133,14 @@ describe('openai-node 4.104.0: messages with positional ids', () => {
     const listed = () => sentTo('GET', `/v1/threads/${thread.id}/messages`).length;
 
     const ascending: string[] = [];
-    for await (const message of client.beta.threads.messages.list(thread.id, { order: 'asc', limit: 100 })) ascending.push(message.id);
+    for await (const message of client.beta.threads.messages.list(thread.id, { order: 'asc', limit: 100 }))
+      ascending.push(message.id);
     assert.deepEqual(ascending, created);
     assert.equal(listed(), 2, 'two pages of up to 100');
 
     const descending: string[] = [];
-    for await (const message of client.beta.threads.messages.list(thread.id, { limit: 50 })) descending.push(message.id);
+    for await (const message of client.beta.threads.messages.list(thread.id, { limit: 50 }))
+      descending.push(message.id);
     assert.deepEqual(descending, [...created].reverse());
     assert.equal(listed(), 2 + 3, 'three pages of up to 50');
   });

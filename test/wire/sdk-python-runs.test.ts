@@ -25,7 +25,11 @@ after(async () => {
 test('create_and_run_poll completes with the model answer; create_and_run_stream yields the events', async () => {
   model.script({ text: 'Rome' }, { text: 'Madrid', chunkSize: 2 });
   // Asynchronously: the fake model server answers from this very process.
-  const result = await promisify(execFile)(python, [join(repoRoot, 'test/support/python/runs_round_trip.py'), spool.baseURL], { encoding: 'utf8', timeout: 60_000 });
+  const result = await promisify(execFile)(
+    python,
+    [join(repoRoot, 'test/support/python/runs_round_trip.py'), spool.baseURL],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
   const out = JSON.parse(result.stdout) as {
     run: { status: string; usage: unknown; thread_id: string; id: string };
     answer: Array<{ role: string; content: unknown; run_id: string }>;
@@ -35,8 +39,14 @@ test('create_and_run_poll completes with the model answer; create_and_run_stream
     streamed_text: string;
   };
   assert.equal(out.run.status, 'completed');
-  assert.deepEqual(out.answer.map((message) => [message.role, message.content, message.run_id]), [['assistant', [{ type: 'text', text: { value: 'Rome', annotations: [] } }], out.run.id]]);
-  assert.deepEqual(out.steps.map((step) => [step.type, step.status]), [['message_creation', 'completed']]);
+  assert.deepEqual(
+    out.answer.map((message) => [message.role, message.content, message.run_id]),
+    [['assistant', [{ type: 'text', text: { value: 'Rome', annotations: [] } }], out.run.id]],
+  );
+  assert.deepEqual(
+    out.steps.map((step) => [step.type, step.status]),
+    [['message_creation', 'completed']],
+  );
   assert.equal(out.create_and_run_body.stream, false, 'create_and_run_poll sends "stream": false, which Spool accepts');
   assert.equal(out.events[0], 'thread.created');
   assert.equal(out.events.at(-1), 'thread.run.completed');

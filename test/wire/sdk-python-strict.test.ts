@@ -26,13 +26,20 @@ after(async () => {
 test('strict parsing: only the gaps between the recordings and the SDK, nothing else', async () => {
   model.script({ toolCalls: [{ name: 'get_weather', arguments: '{"city":"Oslo"}' }] }, { text: 'Cold.' });
   // Asynchronously: the fake model server answers from this very process.
-  const result = await promisify(execFile)(python, [join(repoRoot, 'test/support/python/strict_shapes.py'), spool.baseURL], { encoding: 'utf8', timeout: 60_000 });
+  const result = await promisify(execFile)(
+    python,
+    [join(repoRoot, 'test/support/python/strict_shapes.py'), spool.baseURL],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
   const out = JSON.parse(result.stdout) as { status: string; deviations: Record<string, string[]> };
   assert.equal(out.status, 'completed');
   // Keys OpenAI left out where it had nothing to say (the recordings show `tool_resources: {}` and
   // file_search without max_num_results): optional in the SDK too.
   const optionalAbsent = ['tool_resources.code_interpreter missing', 'tool_resources.file_search missing'];
-  const fileSearchTool = ['tools.file_search.max_num_results missing', 'tools.file_search.ranking_options.hybrid_search unknown'];
+  const fileSearchTool = [
+    'tools.file_search.max_num_results missing',
+    'tools.file_search.ranking_options.hybrid_search unknown',
+  ];
   // What OpenAI's recordings carry that openai==3.22.1 does not declare, and the reverse.
   const usageDetails = ['usage.completion_tokens_details unknown', 'usage.prompt_token_details unknown'];
   const runGaps = ['reasoning_effort unknown', 'tool_resources unknown', ...fileSearchTool];
@@ -40,7 +47,12 @@ test('strict parsing: only the gaps between the recordings and the SDK, nothing 
   const of = (model: string, keys: string[]) => keys.map((key) => `${model}.${key}`).sort();
   assert.deepEqual(out.deviations, {
     assistant: of('Assistant', ['reasoning_effort unknown', ...optionalAbsent, ...fileSearchTool]),
-    'message (REST)': of('Message', ['completed_at missing', 'incomplete_at missing', 'incomplete_details missing', 'status missing']),
+    'message (REST)': of('Message', [
+      'completed_at missing',
+      'incomplete_at missing',
+      'incomplete_details missing',
+      'status missing',
+    ]),
     'run (REST)': of('Run', [...runGaps, ...usageDetails]),
     'run (SSE)': of('Run', runGaps),
     'step (REST)': of('RunStep', [...stepGaps, ...usageDetails]),

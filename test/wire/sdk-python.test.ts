@@ -59,7 +59,8 @@ before(async () => {
   requirePythonSdk();
   spool = await startSpool();
   const result = spawnSync(python, [script, spool.baseURL], { encoding: 'utf8', timeout: 120_000 });
-  if (result.status !== 0) throw new Error(`the Python round trip failed (exit ${result.status}):\n${result.stderr}\n${result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`the Python round trip failed (exit ${result.status}):\n${result.stderr}\n${result.stdout}`);
   run = JSON.parse(result.stdout) as RoundTrip;
 });
 after(async () => {
@@ -76,7 +77,10 @@ describe('openai-python 3.22.1: threads', () => {
     assert.equal(run.created.object, 'thread');
     assert.ok(Math.abs(Number(run.created.created_at) - Date.now() / 1000) < 120, 'created_at is in seconds');
     assert.deepEqual(run.created.metadata, { customer: 'acme' });
-    assert.deepEqual(run.created.tool_resources, { code_interpreter: { file_ids: ['file-py1'] }, file_search: { vector_store_ids: ['vs_py'] } });
+    assert.deepEqual(run.created.tool_resources, {
+      code_interpreter: { file_ids: ['file-py1'] },
+      file_search: { vector_store_ids: ['vs_py'] },
+    });
     assert.deepEqual(run.retrieved, run.created);
   });
 
@@ -88,7 +92,12 @@ describe('openai-python 3.22.1: threads', () => {
     assert.deepEqual(
       run.initial_messages.map((message) => [message.role, message.content, message.metadata, message.thread_id]),
       [
-        ['user', [{ type: 'text', text: { value: 'Hello from Python', annotations: [] } }], { lang: 'py' }, run.created.id],
+        [
+          'user',
+          [{ type: 'text', text: { value: 'Hello from Python', annotations: [] } }],
+          { lang: 'py' },
+          run.created.id,
+        ],
         ['assistant', [{ type: 'text', text: { value: 'Hi there', annotations: [] } }], {}, run.created.id],
       ],
     );
@@ -96,7 +105,9 @@ describe('openai-python 3.22.1: threads', () => {
 
   test('delete answers thread.deleted; the SDK sent DELETE with a JSON content-type and an empty body', () => {
     assert.deepEqual(run.deleted, { id: run.created.id, deleted: true, object: 'thread.deleted' });
-    const deletes = run.sent.filter((request) => request.method === 'DELETE' && request.path === `/v1/threads/${run.created.id}`);
+    const deletes = run.sent.filter(
+      (request) => request.method === 'DELETE' && request.path === `/v1/threads/${run.created.id}`,
+    );
     assert.ok(deletes.length >= 1, 'the SDK sent the thread DELETE');
     for (const request of deletes) {
       assert.equal(request.content_type, 'application/json');
@@ -108,8 +119,16 @@ describe('openai-python 3.22.1: threads', () => {
     for (const error of [run.retrieve_after_delete, run.delete_after_delete]) {
       assert.equal(error.class, 'NotFoundError');
       assert.equal(error.status, 404);
-      assert.deepEqual(error.body, { message: `No thread found with id '${run.created.id}'.`, type: 'invalid_request_error', param: null, code: null });
-      assert.equal(error.message, `Error code: 404 - {'error': {'message': "No thread found with id '${run.created.id}'.", 'type': 'invalid_request_error', 'param': None, 'code': None}}`);
+      assert.deepEqual(error.body, {
+        message: `No thread found with id '${run.created.id}'.`,
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      });
+      assert.equal(
+        error.message,
+        `Error code: 404 - {'error': {'message': "No thread found with id '${run.created.id}'.", 'type': 'invalid_request_error', 'param': None, 'code': None}}`,
+      );
       assert.match(String(error.request_id), /^req_[0-9a-f]{32}$/);
     }
   });
@@ -134,10 +153,17 @@ describe('openai-python 3.22.1: messages', () => {
 
   test('update changes only the metadata; delete answers thread.message.deleted; then NotFoundError', () => {
     assert.deepEqual(run.message_updated, { ...run.message_created, metadata: { reviewed: 'yes' } });
-    assert.deepEqual(run.message_deleted, { id: run.message_created.id, deleted: true, object: 'thread.message.deleted' });
+    assert.deepEqual(run.message_deleted, {
+      id: run.message_created.id,
+      deleted: true,
+      object: 'thread.message.deleted',
+    });
     assert.equal(run.message_gone.class, 'NotFoundError');
     assert.equal(run.message_gone.status, 404);
-    assert.equal((run.message_gone.body as { message: string }).message, `No message found with id '${run.message_created.id}'.`);
+    assert.equal(
+      (run.message_gone.body as { message: string }).message,
+      `No message found with id '${run.message_created.id}'.`,
+    );
   });
 
   test('auto-pagination walks 130 messages in both orders, each exactly once', () => {
@@ -155,12 +181,20 @@ describe('openai-python 3.22.1: errors', () => {
   test('a malformed thread id raises BadRequestError with the prefix message', () => {
     assert.equal(run.malformed_id.class, 'BadRequestError');
     assert.equal(run.malformed_id.status, 400);
-    assert.equal((run.malformed_id.body as { message: string }).message, "Invalid 'thread_id': '1234'. Expected an ID that begins with 'thread'.");
+    assert.equal(
+      (run.malformed_id.body as { message: string }).message,
+      "Invalid 'thread_id': '1234'. Expected an ID that begins with 'thread'.",
+    );
   });
 
   test('an unknown body parameter raises BadRequestError with code unknown_parameter', () => {
     assert.equal(run.unknown_parameter.class, 'BadRequestError');
-    assert.deepEqual(run.unknown_parameter.body, { message: "Unknown parameter: 'foo'.", type: 'invalid_request_error', param: 'foo', code: 'unknown_parameter' });
+    assert.deepEqual(run.unknown_parameter.body, {
+      message: "Unknown parameter: 'foo'.",
+      type: 'invalid_request_error',
+      param: 'foo',
+      code: 'unknown_parameter',
+    });
     assert.equal(run.unknown_parameter.code, 'unknown_parameter');
     assert.equal(run.unknown_parameter.param, 'foo');
   });

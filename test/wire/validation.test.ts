@@ -56,8 +56,16 @@ describe('include[]', () => {
     const assistantId = await newAssistant();
     const threadId = await newThread();
     const runs = `${v1}/threads/${threadId}/runs`;
-    expectError(await postJson(`${runs}?${include('step_details')}`, { assistant_id: assistantId }), unsupported('step_details'));
-    expectError(await postJson(`${runs}?${include(fileSearchContent)}&${include('file_search.results')}`, { assistant_id: assistantId }), unsupported('file_search.results', 1));
+    expectError(
+      await postJson(`${runs}?${include('step_details')}`, { assistant_id: assistantId }),
+      unsupported('step_details'),
+    );
+    expectError(
+      await postJson(`${runs}?${include(fileSearchContent)}&${include('file_search.results')}`, {
+        assistant_id: assistantId,
+      }),
+      unsupported('file_search.results', 1),
+    );
     assert.equal(await count(`/threads/${threadId}/runs`), 0);
     expectOk(await postJson(`${runs}?${include(fileSearchContent)}`, { assistant_id: assistantId }));
   });
@@ -86,10 +94,22 @@ describe('function names', () => {
     const threadId = await newThread();
     const assistantsBefore = await count('/assistants');
     for (const name of ['get weather', 'get.weather', '', 'météo']) {
-      expectError(await postJson(`${v1}/assistants`, { model: 'gpt-4o', tools: tools(name) }), mismatch('tools[1].function.name'));
-      expectError(await postJson(`${v1}/assistants/${assistantId}`, { tools: tools(name) }), mismatch('tools[1].function.name'));
-      expectError(await postJson(`${v1}/threads/${threadId}/runs`, { assistant_id: assistantId, tools: tools(name) }), mismatch('tools[1].function.name'));
-      expectError(await postJson(`${v1}/threads/runs`, { assistant_id: assistantId, tools: tools(name) }), mismatch('tools[1].function.name'));
+      expectError(
+        await postJson(`${v1}/assistants`, { model: 'gpt-4o', tools: tools(name) }),
+        mismatch('tools[1].function.name'),
+      );
+      expectError(
+        await postJson(`${v1}/assistants/${assistantId}`, { tools: tools(name) }),
+        mismatch('tools[1].function.name'),
+      );
+      expectError(
+        await postJson(`${v1}/threads/${threadId}/runs`, { assistant_id: assistantId, tools: tools(name) }),
+        mismatch('tools[1].function.name'),
+      );
+      expectError(
+        await postJson(`${v1}/threads/runs`, { assistant_id: assistantId, tools: tools(name) }),
+        mismatch('tools[1].function.name'),
+      );
     }
     assert.equal(await count('/assistants'), assistantsBefore);
     assert.equal(await count(`/threads/${threadId}/runs`), 0);
@@ -100,29 +120,59 @@ describe('function names', () => {
 });
 
 describe('image_url.url', () => {
-  const invalid = (param: string) => ({ message: `Invalid '${param}': Expected a valid URL, but got a value with an invalid format.`, param, code: 'invalid_value' });
-  const content = (url: string) => [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url } }];
+  const invalid = (param: string) => ({
+    message: `Invalid '${param}': Expected a valid URL, but got a value with an invalid format.`,
+    param,
+    code: 'invalid_value',
+  });
+  const content = (url: string) => [
+    { type: 'text', text: 'look' },
+    { type: 'image_url', image_url: { url } },
+  ];
 
   test('is a well-formed URI wherever a message is created (after the scheme check), and nothing is stored', async () => {
     const assistantId = await newAssistant();
     const threadId = await newThread();
     const threadsBefore = await count('/threads');
-    for (const url of ['https://', 'https://exa mple.com/a.png', 'http://example.com/a b.png', 'https://example.com/%zz.png', 'https://example.com/<a>.png', 'data:image/png;base64,iVBOR w0KGgo=']) {
-      expectError(await postJson(`${v1}/threads`, { messages: [{ role: 'user', content: content(url) }] }), invalid('messages[0].content[1].image_url.url'));
-      expectError(await postJson(`${v1}/threads/${threadId}/messages`, { role: 'user', content: content(url) }), invalid('content[1].image_url.url'));
+    for (const url of [
+      'https://',
+      'https://exa mple.com/a.png',
+      'http://example.com/a b.png',
+      'https://example.com/%zz.png',
+      'https://example.com/<a>.png',
+      'data:image/png;base64,iVBOR w0KGgo=',
+    ]) {
       expectError(
-        await postJson(`${v1}/threads/${threadId}/runs`, { assistant_id: assistantId, additional_messages: [{ role: 'user', content: content(url) }] }),
+        await postJson(`${v1}/threads`, { messages: [{ role: 'user', content: content(url) }] }),
+        invalid('messages[0].content[1].image_url.url'),
+      );
+      expectError(
+        await postJson(`${v1}/threads/${threadId}/messages`, { role: 'user', content: content(url) }),
+        invalid('content[1].image_url.url'),
+      );
+      expectError(
+        await postJson(`${v1}/threads/${threadId}/runs`, {
+          assistant_id: assistantId,
+          additional_messages: [{ role: 'user', content: content(url) }],
+        }),
         invalid('additional_messages[0].content[1].image_url.url'),
       );
       expectError(
-        await postJson(`${v1}/threads/runs`, { assistant_id: assistantId, thread: { messages: [{ role: 'user', content: content(url) }] } }),
+        await postJson(`${v1}/threads/runs`, {
+          assistant_id: assistantId,
+          thread: { messages: [{ role: 'user', content: content(url) }] },
+        }),
         invalid('thread.messages[0].content[1].image_url.url'),
       );
     }
     assert.equal(await count('/threads'), threadsBefore);
     assert.equal(await count(`/threads/${threadId}/messages`), 0);
     assert.equal(await count(`/threads/${threadId}/runs`), 0);
-    for (const url of ['https://example.com/a%20b.png?size=2&x=[1]#top', 'HTTP://EXAMPLE.COM/A.PNG', 'data:image/png;base64,iVBORw0KGgo=']) {
+    for (const url of [
+      'https://example.com/a%20b.png?size=2&x=[1]#top',
+      'HTTP://EXAMPLE.COM/A.PNG',
+      'data:image/png;base64,iVBORw0KGgo=',
+    ]) {
       expectOk(await postJson(`${v1}/threads/${threadId}/messages`, { role: 'user', content: content(url) }));
     }
   });
@@ -135,17 +185,28 @@ describe('tool_resources.file_search', () => {
     code: 'missing_required_parameter',
   });
 
-  test('needs vector_store_ids or vector_stores on threads, assistants and create-and-run\'s thread, and nothing is stored', async () => {
+  test("needs vector_store_ids or vector_stores on threads, assistants and create-and-run's thread, and nothing is stored", async () => {
     const assistantId = await newAssistant();
     const threadsBefore = await count('/threads');
     const assistantsBefore = await count('/assistants');
     const empty = { file_search: {} };
     expectError(await postJson(`${v1}/threads`, { tool_resources: empty }), neither('tool_resources.file_search'));
-    expectError(await postJson(`${v1}/assistants`, { model: 'gpt-4o', tool_resources: empty }), neither('tool_resources.file_search'));
-    expectError(await postJson(`${v1}/threads/runs`, { assistant_id: assistantId, thread: { tool_resources: empty } }), neither('thread.tool_resources.file_search'));
+    expectError(
+      await postJson(`${v1}/assistants`, { model: 'gpt-4o', tool_resources: empty }),
+      neither('tool_resources.file_search'),
+    );
+    expectError(
+      await postJson(`${v1}/threads/runs`, { assistant_id: assistantId, thread: { tool_resources: empty } }),
+      neither('thread.tool_resources.file_search'),
+    );
     assert.equal(await count('/threads'), threadsBefore);
     assert.equal(await count('/assistants'), assistantsBefore);
     expectOk(await postJson(`${v1}/threads`, { tool_resources: { file_search: { vector_store_ids: ['vs_1'] } } }));
-    expectOk(await postJson(`${v1}/assistants`, { model: 'gpt-4o', tool_resources: { file_search: { vector_stores: [{ file_ids: [] }] } } }));
+    expectOk(
+      await postJson(`${v1}/assistants`, {
+        model: 'gpt-4o',
+        tool_resources: { file_search: { vector_stores: [{ file_ids: [] }] } },
+      }),
+    );
   });
 });

@@ -17,7 +17,10 @@ after(async () => {
 
 describe('objects carry exactly OpenAI keys, in OpenAI order', () => {
   test('thread, message, list and delete objects', async () => {
-    const created = await postJson(`${v1}/threads`, { messages: [{ role: 'user', content: 'hi' }], metadata: { z: '1', a: '2' } });
+    const created = await postJson(`${v1}/threads`, {
+      messages: [{ role: 'user', content: 'hi' }],
+      metadata: { z: '1', a: '2' },
+    });
     assert.equal(created.status, 200, 'create answers 200, not 201');
     const thread = created.json as Record<string, unknown>;
     assert.deepEqual(Object.keys(thread), ['id', 'object', 'created_at', 'metadata', 'tool_resources']);
@@ -29,7 +32,18 @@ describe('objects carry exactly OpenAI keys, in OpenAI order', () => {
     const message = (list.data as Array<Record<string, unknown>>)[0];
     assert.ok(message);
     // Over REST OpenAI sent no status keys (openai-dotnet session record BasicMessageOperationsWork).
-    assert.deepEqual(Object.keys(message), ['id', 'object', 'created_at', 'assistant_id', 'thread_id', 'run_id', 'role', 'content', 'attachments', 'metadata']);
+    assert.deepEqual(Object.keys(message), [
+      'id',
+      'object',
+      'created_at',
+      'assistant_id',
+      'thread_id',
+      'run_id',
+      'role',
+      'content',
+      'attachments',
+      'metadata',
+    ]);
     assert.equal(message.object, 'thread.message');
     assert.deepEqual(message.attachments, []);
     assert.deepEqual(message.metadata, {});
@@ -37,7 +51,8 @@ describe('objects carry exactly OpenAI keys, in OpenAI order', () => {
     assert.equal(list.last_id, message.id);
     assert.equal(list.has_more, false);
 
-    const deletedMessage = (await raw(`${v1}/threads/${thread.id}/messages/${message.id}`, { method: 'DELETE' })).json as object;
+    const deletedMessage = (await raw(`${v1}/threads/${thread.id}/messages/${message.id}`, { method: 'DELETE' }))
+      .json as object;
     assert.deepEqual(Object.keys(deletedMessage), ['id', 'object', 'deleted']);
     const deleted = (await raw(`${v1}/threads/${thread.id}`, { method: 'DELETE' })).json as object;
     assert.deepEqual(Object.keys(deleted), ['id', 'object', 'deleted']);
@@ -45,7 +60,13 @@ describe('objects carry exactly OpenAI keys, in OpenAI order', () => {
 
   test('an empty page has null first_id and last_id', async () => {
     const thread = (await postJson(`${v1}/threads`, {})).json as { id: string };
-    assert.deepEqual((await raw(`${v1}/threads/${thread.id}/messages`)).json, { object: 'list', data: [], first_id: null, last_id: null, has_more: false });
+    assert.deepEqual((await raw(`${v1}/threads/${thread.id}/messages`)).json, {
+      object: 'list',
+      data: [],
+      first_id: null,
+      last_id: null,
+      has_more: false,
+    });
   });
 
   test('ids are the type prefix and 24 base62 characters, all distinct', async () => {
@@ -61,7 +82,14 @@ describe('objects carry exactly OpenAI keys, in OpenAI order', () => {
   test('string content and text parts are stored in the output shape; metadata null means {}', async () => {
     const thread = (await postJson(`${v1}/threads`, { metadata: null })).json as { id: string; metadata: object };
     assert.deepEqual(thread.metadata, {});
-    const message = (await postJson(`${v1}/threads/${thread.id}/messages`, { role: 'user', content: [{ type: 'text', text: 'part' }], attachments: null, metadata: null })).json as Record<string, unknown>;
+    const message = (
+      await postJson(`${v1}/threads/${thread.id}/messages`, {
+        role: 'user',
+        content: [{ type: 'text', text: 'part' }],
+        attachments: null,
+        metadata: null,
+      })
+    ).json as Record<string, unknown>;
     assert.deepEqual(message.content, [{ type: 'text', text: { value: 'part', annotations: [] } }]);
     assert.deepEqual(message.attachments, []);
     assert.deepEqual(message.metadata, {});
@@ -71,18 +99,35 @@ describe('objects carry exactly OpenAI keys, in OpenAI order', () => {
     const thread = (await postJson(`${v1}/threads`, {})).json as { id: string };
     const created = await Promise.all(Array.from({ length: 30 }, (_, index) => index)).then(async (indexes) => {
       const ids: string[] = [];
-      for (const index of indexes) ids.push(((await postJson(`${v1}/threads/${thread.id}/messages`, { role: 'user', content: `${index}` })).json as { id: string }).id);
+      for (const index of indexes)
+        ids.push(
+          (
+            (await postJson(`${v1}/threads/${thread.id}/messages`, { role: 'user', content: `${index}` })).json as {
+              id: string;
+            }
+          ).id,
+        );
       return ids;
     });
-    const page = (await raw(`${v1}/threads/${thread.id}/messages?order=asc&limit=100`)).json as { data: Array<{ id: string; created_at: number }> };
-    assert.deepEqual(page.data.map((message) => message.id), created);
+    const page = (await raw(`${v1}/threads/${thread.id}/messages?order=asc&limit=100`)).json as {
+      data: Array<{ id: string; created_at: number }>;
+    };
+    assert.deepEqual(
+      page.data.map((message) => message.id),
+      created,
+    );
     assert.ok(new Set(page.data.map((message) => message.created_at)).size < 30, 'several messages share a second');
   });
 });
 
 describe('headers', () => {
   test('every answer has x-request-id and openai-processing-ms, on success and on error', async () => {
-    for (const reply of [await postJson(`${v1}/threads`, {}), await raw(`${v1}/threads/thread_x`), await raw(`${v1}/nowhere`), await postJson(`${v1}/threads`, { bad: 1 })]) {
+    for (const reply of [
+      await postJson(`${v1}/threads`, {}),
+      await raw(`${v1}/threads/thread_x`),
+      await raw(`${v1}/nowhere`),
+      await postJson(`${v1}/threads`, { bad: 1 }),
+    ]) {
       assert.match(reply.headers.get('x-request-id') ?? '', /^req_[0-9a-f]{32}$/);
       assert.match(reply.headers.get('openai-processing-ms') ?? '', /^\d+$/);
       assert.equal(reply.headers.get('openai-version'), '2020-10-01');
@@ -124,27 +169,47 @@ describe('GET /v1/threads (Spool extension)', () => {
     }
     const even = made.filter((_, index) => index % 2 === 0).map((thread) => thread.id);
     const all = (await raw(`${v1}/threads?metadata[team]=${team}&limit=100`)).json as { data: Array<{ id: string }> };
-    assert.deepEqual(all.data.map((thread) => thread.id), made.map((thread) => thread.id).reverse(), 'default order is newest first');
-    const both = (await raw(`${v1}/threads?metadata[team]=${team}&metadata[parity]=even&order=asc`)).json as { data: Array<{ id: string }> };
-    assert.deepEqual(both.data.map((thread) => thread.id), even);
-    const none = (await raw(`${v1}/threads?metadata[team]=${team}&metadata[parity]=neither`)).json as { data: unknown[] };
+    assert.deepEqual(
+      all.data.map((thread) => thread.id),
+      made.map((thread) => thread.id).reverse(),
+      'default order is newest first',
+    );
+    const both = (await raw(`${v1}/threads?metadata[team]=${team}&metadata[parity]=even&order=asc`)).json as {
+      data: Array<{ id: string }>;
+    };
+    assert.deepEqual(
+      both.data.map((thread) => thread.id),
+      even,
+    );
+    const none = (await raw(`${v1}/threads?metadata[team]=${team}&metadata[parity]=neither`)).json as {
+      data: unknown[];
+    };
     assert.deepEqual(none.data, []);
 
     const pages: string[] = [];
     let after: string | undefined;
     for (;;) {
-      const page = (await raw(`${v1}/threads?metadata[team]=${team}&limit=3&order=asc${after ? `&after=${after}` : ''}`)).json as { data: Array<{ id: string }>; has_more: boolean; last_id: string };
+      const page = (
+        await raw(`${v1}/threads?metadata[team]=${team}&limit=3&order=asc${after ? `&after=${after}` : ''}`)
+      ).json as { data: Array<{ id: string }>; has_more: boolean; last_id: string };
       pages.push(...page.data.map((thread) => thread.id));
       if (!page.has_more) break;
       after = page.last_id;
     }
-    assert.deepEqual(pages, made.map((thread) => thread.id));
+    assert.deepEqual(
+      pages,
+      made.map((thread) => thread.id),
+    );
 
     const first = made[0];
     assert.ok(first);
-    const later = (await raw(`${v1}/threads?metadata[team]=${team}&created_after=${first.created_at + 3600}`)).json as { data: unknown[] };
+    const later = (await raw(`${v1}/threads?metadata[team]=${team}&created_after=${first.created_at + 3600}`)).json as {
+      data: unknown[];
+    };
     assert.deepEqual(later.data, []);
-    const earlier = (await raw(`${v1}/threads?metadata[team]=${team}&created_before=${first.created_at + 3600}&limit=100`)).json as { data: unknown[] };
+    const earlier = (
+      await raw(`${v1}/threads?metadata[team]=${team}&created_before=${first.created_at + 3600}&limit=100`)
+    ).json as { data: unknown[] };
     assert.equal(earlier.data.length, 7);
   });
 

@@ -22,7 +22,8 @@ function imageElement(url: string): HTMLImageElement {
  * was read, so it is shown as a link and loaded only when the reader asks.
  */
 function imageFigure(url: string): HTMLElement {
-  if (url.startsWith('data:')) return h('figure', { class: 'image' }, imageElement(url), h('figcaption', {}, 'Inline image (data URL)'));
+  if (url.startsWith('data:'))
+    return h('figure', { class: 'image' }, imageElement(url), h('figcaption', {}, 'Inline image (data URL)'));
   const figure = h('figure', { class: 'image' });
   const show = h(
     'button',
@@ -35,7 +36,10 @@ function imageFigure(url: string): HTMLElement {
     },
     'Show image',
   );
-  figure.append(show, h('figcaption', {}, 'Image from ', h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url)));
+  figure.append(
+    show,
+    h('figcaption', {}, 'Image from ', h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url)),
+  );
   return figure;
 }
 
@@ -63,7 +67,13 @@ function attachments(message: Message): HTMLElement | null {
     'ul',
     { class: 'attachments', 'aria-label': 'Attachments' },
     ...message.attachments.map((attachment) =>
-      h('li', {}, 'Attachment ', h('code', {}, attachment.file_id), attachment.tools.length > 0 ? ` for ${attachment.tools.map((tool) => tool.type).join(', ')}` : ''),
+      h(
+        'li',
+        {},
+        'Attachment ',
+        h('code', {}, attachment.file_id),
+        attachment.tools.length > 0 ? ` for ${attachment.tools.map((tool) => tool.type).join(', ')}` : '',
+      ),
     ),
   );
 }
@@ -73,7 +83,13 @@ export function messageArticle(message: Message): HTMLElement {
   return h(
     'article',
     { class: `message ${message.role}`, 'aria-label': `${author} message ${message.id}` },
-    h('header', { class: 'message-head' }, h('span', { class: 'role' }, author), timeElement(message.created_at), h('code', { class: 'id' }, message.id)),
+    h(
+      'header',
+      { class: 'message-head' },
+      h('span', { class: 'role' }, author),
+      timeElement(message.created_at),
+      h('code', { class: 'id' }, message.id),
+    ),
     ...message.content.map(part),
     attachments(message),
     metadataChips(message.metadata, 'Message metadata'),

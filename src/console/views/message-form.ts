@@ -13,9 +13,20 @@ export interface MessageFields {
 
 export function messageFields(legend: string, required: boolean): MessageFields {
   const id = `message-${++forms}`;
-  const role = h('select', { id: `${id}-role`, name: 'role' }, h('option', { value: 'user' }, 'User'), h('option', { value: 'assistant' }, 'Assistant'));
+  const role = h(
+    'select',
+    { id: `${id}-role`, name: 'role' },
+    h('option', { value: 'user' }, 'User'),
+    h('option', { value: 'assistant' }, 'Assistant'),
+  );
   const text = h('textarea', { id: `${id}-text`, name: 'text', rows: 4, required });
-  const image = h('input', { id: `${id}-image`, name: 'image', type: 'url', placeholder: 'https://…', autocomplete: 'off' });
+  const image = h('input', {
+    id: `${id}-image`,
+    name: 'image',
+    type: 'url',
+    placeholder: 'https://…',
+    autocomplete: 'off',
+  });
   const element = h(
     'fieldset',
     { class: 'message-fields' },
@@ -34,7 +45,12 @@ export function messageFields(legend: string, required: boolean): MessageFields 
       const url = image.value.trim();
       return {
         role: role.value === 'assistant' ? 'assistant' : 'user',
-        content: url ? [{ type: 'text', text: text.value }, { type: 'image_url', image_url: { url } }] : text.value,
+        content: url
+          ? [
+              { type: 'text', text: text.value },
+              { type: 'image_url', image_url: { url } },
+            ]
+          : text.value,
       };
     },
     reset() {

@@ -16,7 +16,13 @@ export const messageView: View = async (route, context) => {
     message = await context.api.getMessage(threadId, messageId);
   } catch (error) {
     if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400)) throw error;
-    return h('section', { class: 'view' }, back, h('h1', { tabindex: -1 }, 'Message not found'), h('p', { role: 'alert' }, error.message));
+    return h(
+      'section',
+      { class: 'view' },
+      back,
+      h('h1', { tabindex: -1 }, 'Message not found'),
+      h('p', { role: 'alert' }, error.message),
+    );
   }
   return h(
     'section',

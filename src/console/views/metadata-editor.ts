@@ -28,16 +28,30 @@ export function metadataEditor(initial: Array<[string, string]>, labels: EditorL
     const row = h(
       'div',
       { class: 'kv-row' },
-      h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Key'), h('input', { name: 'key', value: key, maxlength: 64, autocomplete: 'off', spellcheck: 'false' })),
-      h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Value'), h('input', { name: 'value', value, maxlength: 512, autocomplete: 'off' })),
-      h('button', {
-        type: 'button',
-        class: 'button subtle',
-        onclick: () => {
-          row.remove();
-          renumber();
+      h(
+        'label',
+        { class: 'field' },
+        h('span', { class: 'field-label' }, 'Key'),
+        h('input', { name: 'key', value: key, maxlength: 64, autocomplete: 'off', spellcheck: 'false' }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', { class: 'field-label' }, 'Value'),
+        h('input', { name: 'value', value, maxlength: 512, autocomplete: 'off' }),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button subtle',
+          onclick: () => {
+            row.remove();
+            renumber();
+          },
         },
-      }, 'Remove'),
+        'Remove',
+      ),
     );
     rows.append(row);
     renumber();
@@ -50,7 +64,11 @@ export function metadataEditor(initial: Array<[string, string]>, labels: EditorL
     { class: 'kv' },
     h('legend', {}, labels.legend),
     rows,
-    h('button', { type: 'button', class: 'button subtle', onclick: () => addRow().querySelector('input')?.focus() }, labels.add),
+    h(
+      'button',
+      { type: 'button', class: 'button subtle', onclick: () => addRow().querySelector('input')?.focus() },
+      labels.add,
+    ),
   );
   return {
     element,

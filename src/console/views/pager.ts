@@ -27,13 +27,26 @@ export function pageQuery(params: URLSearchParams, order: 'asc' | 'desc', limit:
  * Previous and next buttons for a page whose items are shown as `shown` (the last page comes back
  * reversed, so the API's first_id and last_id do not say which item is shown first).
  */
-export function pager(label: string, mode: PageMode, page: List<{ id: string }>, shown: Array<{ id: string }>, base: (cursor: [string, string]) => string, context: Context): HTMLElement {
+export function pager(
+  label: string,
+  mode: PageMode,
+  page: List<{ id: string }>,
+  shown: Array<{ id: string }>,
+  base: (cursor: [string, string]) => string,
+  context: Context,
+): HTMLElement {
   const firstId = shown[0]?.id;
   const lastId = shown.at(-1)?.id;
-  const hasPrevious = firstId !== undefined && (mode === 'after' || ((mode === 'before' || mode === 'last') && page.has_more));
-  const hasNext = lastId !== undefined && (mode === 'before' || ((mode === 'first' || mode === 'after') && page.has_more));
+  const hasPrevious =
+    firstId !== undefined && (mode === 'after' || ((mode === 'before' || mode === 'last') && page.has_more));
+  const hasNext =
+    lastId !== undefined && (mode === 'before' || ((mode === 'first' || mode === 'after') && page.has_more));
   const button = (text: string, enabled: boolean, cursor: [string, string] | undefined) =>
-    h('button', { type: 'button', class: 'button', disabled: !enabled, onclick: () => cursor && context.go(base(cursor)) }, text);
+    h(
+      'button',
+      { type: 'button', class: 'button', disabled: !enabled, onclick: () => cursor && context.go(base(cursor)) },
+      text,
+    );
   return h(
     'nav',
     { class: 'pager', 'aria-label': label },

@@ -22,7 +22,11 @@ function stepsToggle(run: Run, context: Context): HTMLElement[] {
   const region = h('div', { id: `steps-${run.id}`, class: 'steps', hidden: true });
   const alert = alertRegion();
   let loaded = false;
-  const button = h('button', { type: 'button', class: 'button', 'aria-expanded': 'false', 'aria-controls': region.id }, 'Show steps');
+  const button = h(
+    'button',
+    { type: 'button', class: 'button', 'aria-expanded': 'false', 'aria-controls': region.id },
+    'Show steps',
+  );
   button.addEventListener('click', async () => {
     const open = button.getAttribute('aria-expanded') === 'true';
     if (open) {
@@ -35,7 +39,8 @@ function stepsToggle(run: Run, context: Context): HTMLElement[] {
       button.disabled = true;
       showAlert(alert, null);
       try {
-        const query = (after?: string) => new URLSearchParams({ order: 'asc', limit: String(stepsPerPage), ...(after ? { after } : {}) });
+        const query = (after?: string) =>
+          new URLSearchParams({ order: 'asc', limit: String(stepsPerPage), ...(after ? { after } : {}) });
         const first: List<RunStep> = await context.api.listSteps(run.thread_id, run.id, query());
         region.replaceChildren(
           first.data.length === 0

@@ -16,7 +16,15 @@ function nextAddress(next: string | null): string {
 }
 
 export const signInView: View = async (route, context) => {
-  const input = h('input', { id: 'api-key', name: 'api-key', type: 'password', required: true, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'api-key-help' });
+  const input = h('input', {
+    id: 'api-key',
+    name: 'api-key',
+    type: 'password',
+    required: true,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': 'api-key-help',
+  });
   const alert = alertRegion();
   const submit = h('button', { type: 'submit', class: 'button primary' }, 'Sign in');
   const notice = notices.get(route.params.get('reason') ?? '');

@@ -36,7 +36,11 @@ export const threadListView: View = async (route, context) => {
   for (const [name, value] of filterParams(filters)) query.append(name, value);
   const page = await context.api.listThreads(query);
 
-  const editor = metadataEditor(filters, { legend: 'Filter by metadata', add: 'Add filter', remove: (row) => `Remove filter ${row}` });
+  const editor = metadataEditor(filters, {
+    legend: 'Filter by metadata',
+    add: 'Add filter',
+    remove: (row) => `Remove filter ${row}`,
+  });
   const filterForm = h(
     'form',
     {
@@ -53,13 +57,21 @@ export const threadListView: View = async (route, context) => {
       'div',
       { class: 'actions' },
       h('button', { type: 'submit', class: 'button primary' }, 'Apply filters'),
-      filters.length > 0 ? h('button', { type: 'button', class: 'button', onclick: () => context.go(href(['threads'])) }, 'Clear filters') : null,
+      filters.length > 0
+        ? h(
+            'button',
+            { type: 'button', class: 'button', onclick: () => context.go(href(['threads'])) },
+            'Clear filters',
+          )
+        : null,
     ),
   );
 
   const empty = filters.length > 0 ? 'No threads match these filters.' : 'No threads yet. Create one with New thread.';
   const results =
-    page.data.length === 0 ? h('p', { class: 'empty' }, empty) : h('ul', { class: 'thread-list', 'aria-label': 'Threads' }, ...page.data.map(threadItem));
+    page.data.length === 0
+      ? h('p', { class: 'empty' }, empty)
+      : h('ul', { class: 'thread-list', 'aria-label': 'Threads' }, ...page.data.map(threadItem));
   const base = ([name, value]: [string, string]) => {
     const params = filterParams(filters);
     params.set(name, value);
@@ -68,7 +80,12 @@ export const threadListView: View = async (route, context) => {
   return h(
     'section',
     { class: 'view' },
-    h('div', { class: 'view-head' }, h('h1', { tabindex: -1 }, 'Threads'), h('a', { class: 'button primary', href: href(['threads', 'new']) }, 'New thread')),
+    h(
+      'div',
+      { class: 'view-head' },
+      h('h1', { tabindex: -1 }, 'Threads'),
+      h('a', { class: 'button primary', href: href(['threads', 'new']) }, 'New thread'),
+    ),
     filterForm,
     results,
     pager('Pages of threads', pageMode(route.params), page, page.data, base, context),

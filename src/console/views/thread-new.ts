@@ -38,5 +38,11 @@ export const newThreadView: View = async (_route, context) => {
     alert,
     h('div', { class: 'actions' }, submit, h('a', { class: 'button', href: href(['threads']) }, 'Cancel')),
   );
-  return h('section', { class: 'view' }, h('a', { class: 'back', href: href(['threads']) }, '← All threads'), h('h1', { id: 'new-thread-title', tabindex: -1 }, 'New thread'), form);
+  return h(
+    'section',
+    { class: 'view' },
+    h('a', { class: 'back', href: href(['threads']) }, '← All threads'),
+    h('h1', { id: 'new-thread-title', tabindex: -1 }, 'New thread'),
+    form,
+  );
 };

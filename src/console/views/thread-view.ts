@@ -35,7 +35,11 @@ function metadataPanel({ thread, context }: ThreadPage): HTMLElement {
     return edit;
   };
   const editing = () => {
-    const editor = metadataEditor(Object.entries(thread.metadata), { legend: 'Keys and values', add: 'Add a key', remove: (row) => `Remove key ${row}` });
+    const editor = metadataEditor(Object.entries(thread.metadata), {
+      legend: 'Keys and values',
+      add: 'Add a key',
+      remove: (row) => `Remove key ${row}`,
+    });
     const alert = alertRegion();
     const save = h('button', { type: 'submit', class: 'button primary' }, 'Save metadata');
     const form = h(
@@ -46,7 +50,9 @@ function metadataPanel({ thread, context }: ThreadPage): HTMLElement {
           event.preventDefault();
           save.disabled = true;
           try {
-            thread.metadata = (await context.api.updateThreadMetadata(thread.id, Object.fromEntries(editor.read()))).metadata;
+            thread.metadata = (
+              await context.api.updateThreadMetadata(thread.id, Object.fromEntries(editor.read()))
+            ).metadata;
             context.announce('Metadata saved.');
             show().focus();
           } catch (error) {
@@ -58,7 +64,12 @@ function metadataPanel({ thread, context }: ThreadPage): HTMLElement {
       },
       editor.element,
       alert,
-      h('div', { class: 'actions' }, save, h('button', { type: 'button', class: 'button', onclick: () => show().focus() }, 'Cancel')),
+      h(
+        'div',
+        { class: 'actions' },
+        save,
+        h('button', { type: 'button', class: 'button', onclick: () => show().focus() }, 'Cancel'),
+      ),
     );
     panel.replaceChildren(h('div', { class: 'panel-head' }, h('h2', { id: 'metadata-title' }, 'Metadata')), form);
     form.querySelector('input')?.focus();
@@ -83,7 +94,9 @@ function messagesPanel({ thread, messages, shown, route, context }: ThreadPage):
     'section',
     { class: 'panel', 'aria-labelledby': 'messages-title' },
     h('h2', { id: 'messages-title' }, 'Messages'),
-    shown.length === 0 ? h('p', { class: 'empty' }, 'No messages on this page.') : h('div', { class: 'messages' }, ...shown.map(messageArticle)),
+    shown.length === 0
+      ? h('p', { class: 'empty' }, 'No messages on this page.')
+      : h('div', { class: 'messages' }, ...shown.map(messageArticle)),
     pager('Pages of messages', pageMode(route.params), messages, shown, base, context),
   );
 }
@@ -166,7 +179,13 @@ export const threadView: View = async (route, context) => {
     thread = await context.api.getThread(id);
   } catch (error) {
     if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400)) throw error;
-    return h('section', { class: 'view' }, h('h1', { tabindex: -1 }, 'Thread not found'), h('p', { role: 'alert' }, error.message), h('a', { href: href(['threads']) }, 'All threads'));
+    return h(
+      'section',
+      { class: 'view' },
+      h('h1', { tabindex: -1 }, 'Thread not found'),
+      h('p', { role: 'alert' }, error.message),
+      h('a', { href: href(['threads']) }, 'All threads'),
+    );
   }
   const [messages, runs] = await Promise.all([
     context.api.listMessages(thread.id, pageQuery(route.params, 'asc', messagesPerPage)),

@@ -1,6 +1,11 @@
 // /v1/assistants and /v1/assistants/{assistant_id}.
 import type { FastifyInstance } from 'fastify';
-import { assistantDeletedToWire, assistantFromCreate, assistantModified, assistantToWire } from '../../domain/assistant.js';
+import {
+  assistantDeletedToWire,
+  assistantFromCreate,
+  assistantModified,
+  assistantToWire,
+} from '../../domain/assistant.js';
 import { nowSeconds } from '../../domain/clock.js';
 import { notFound } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';

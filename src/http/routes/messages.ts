@@ -26,13 +26,21 @@ async function requireThread(threads: ThreadsRepository, projectId: string, thre
 }
 
 /** The 404 for a message that was not found: its thread's, if the thread is missing too. */
-async function messageNotFound(threads: ThreadsRepository, projectId: string, threadId: string, messageId: string): Promise<never> {
+async function messageNotFound(
+  threads: ThreadsRepository,
+  projectId: string,
+  threadId: string,
+  messageId: string,
+): Promise<never> {
   await requireThread(threads, projectId, threadId);
   throw notFound('message', messageId);
 }
 
 function messageIds(params: MessageParams) {
-  return { threadId: objectId('thread_id', params.thread_id, 'thread'), messageId: objectId('message_id', params.message_id, 'msg') };
+  return {
+    threadId: objectId('thread_id', params.thread_id, 'thread'),
+    messageId: objectId('message_id', params.message_id, 'msg'),
+  };
 }
 
 export function messageRoutes(app: FastifyInstance, store: Store): void {

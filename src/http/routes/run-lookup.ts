@@ -11,10 +11,18 @@ export interface RunParams {
 }
 
 export function runIds(params: RunParams) {
-  return { threadId: objectId('thread_id', params.thread_id, 'thread'), runId: objectId('run_id', params.run_id, 'run') };
+  return {
+    threadId: objectId('thread_id', params.thread_id, 'thread'),
+    runId: objectId('run_id', params.run_id, 'run'),
+  };
 }
 
-export async function requireRun({ runs, threads }: Pick<Repositories, 'runs' | 'threads'>, projectId: string, threadId: string, runId: string): Promise<Run> {
+export async function requireRun(
+  { runs, threads }: Pick<Repositories, 'runs' | 'threads'>,
+  projectId: string,
+  threadId: string,
+  runId: string,
+): Promise<Run> {
   const run = await runs.get(projectId, threadId, runId);
   if (run) return run;
   if (!(await threads.get(projectId, threadId))) throw notFound('thread', threadId);

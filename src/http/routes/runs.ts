@@ -8,7 +8,16 @@ import { messageFromRequest } from '../../domain/message.js';
 import { metadataFrom } from '../../domain/metadata.js';
 import type { CreateMessageRequest } from '../../domain/openapi/request-types.js';
 import { listToWire, parseListParams, type Query } from '../../domain/pagination.js';
-import { activeRunError, applyTransition, cancelRequested, isActive, resumedWithOutputs, type Run, runFromRequest, runToWire } from '../../domain/run.js';
+import {
+  activeRunError,
+  applyTransition,
+  cancelRequested,
+  isActive,
+  resumedWithOutputs,
+  type Run,
+  runFromRequest,
+  runToWire,
+} from '../../domain/run.js';
 import { toolOutputsByCall, withOutputs } from '../../domain/run-step.js';
 import { threadFromRequest } from '../../domain/thread.js';
 import { parseInclude, parseRequest } from '../../domain/validate.js';
@@ -34,7 +43,9 @@ function withPollHint<T extends { status: Run['status'] }>(reply: FastifyReply, 
 }
 
 function newMessages(threadId: string, inputs: readonly CreateMessageRequest[], createdAt: number) {
-  return inputs.map((input) => messageFromRequest(threadId, input, newId('msg'), createdAt, metadataFrom(input.metadata)));
+  return inputs.map((input) =>
+    messageFromRequest(threadId, input, newId('msg'), createdAt, metadataFrom(input.metadata)),
+  );
 }
 
 /** A run this request just queued (or resumed), and the events its stream opens with. */
@@ -49,7 +60,12 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
    * run inline), or as JSON (executing it in the background). A retry with the same key starts
    * nothing: it gets the stored run as JSON, or, when streaming, the run as it is now.
    */
-  async function answerRun(request: FastifyRequest, reply: FastifyReply, stream: boolean | null | undefined, work: (tx: Repositories) => Promise<Queued>) {
+  async function answerRun(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    stream: boolean | null | undefined,
+    work: (tx: Repositories) => Promise<Queued>,
+  ) {
     const written = await idempotentWrite(store, request, reply, work, ({ run }) => runToWire(run));
     if (!stream) {
       if ('replayed' in written) return withPollHint(reply, written.replayed);
@@ -85,7 +101,13 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
     return answerRun(request, reply, body.stream, async (tx) => {
       const assistant = await tx.assistants.get(request.projectId, assistantId);
       if (!assistant) throw notFound('assistant', assistantId);
-      const run = runFromRequest({ id: newId('run'), threadId: thread.id }, createdAt, worker.runLifetimeSeconds, assistant, body);
+      const run = runFromRequest(
+        { id: newId('run'), threadId: thread.id },
+        createdAt,
+        worker.runLifetimeSeconds,
+        assistant,
+        body,
+      );
       await tx.threads.insert(request.projectId, thread);
       for (const message of messages) await tx.messages.insert(request.projectId, message);
       await tx.runs.insert(request.projectId, run, worker.newLease());
@@ -108,7 +130,13 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
         if (!assistant) throw notFound('assistant', assistantId);
         const active = await tx.runs.active(request.projectId, threadId);
         if (active) throw activeRunError(threadId, active.id);
-        const run = runFromRequest({ id: newId('run'), threadId }, createdAt, worker.runLifetimeSeconds, assistant, body);
+        const run = runFromRequest(
+          { id: newId('run'), threadId },
+          createdAt,
+          worker.runLifetimeSeconds,
+          assistant,
+          body,
+        );
         for (const message of messages) await tx.messages.insert(request.projectId, message);
         await tx.runs.insert(request.projectId, run, worker.newLease());
         return { run, opening: [runCreated(run), runEvent(run)] };
@@ -175,7 +203,8 @@ export function runRoutes(app: FastifyInstance, store: Store, worker: RunWorker)
       let expected: string[] = [];
       const run = await tx.runs.update(runId, (current) => {
         expected = current.required_action?.submit_tool_outputs.tool_calls.map((call) => call.id) ?? [];
-        if (!applyTransition(current, resumedWithOutputs(current))) throw new ApiError(400, `Runs in status "${current.status}" do not accept tool outputs.`);
+        if (!applyTransition(current, resumedWithOutputs(current)))
+          throw new ApiError(400, `Runs in status "${current.status}" do not accept tool outputs.`);
       });
       if (!run) throw notFound('run', runId);
       const outputs = toolOutputsByCall(body.tool_outputs, expected);

@@ -27,12 +27,15 @@ export function stepRoutes(app: FastifyInstance, store: Store): void {
     return listToWire(await store.steps.list(request.projectId, runId, params), runStepToWire);
   });
 
-  app.get<{ Params: StepParams; Querystring: Query }>('/threads/:thread_id/runs/:run_id/steps/:step_id', async (request) => {
-    const stepId = objectId('step_id', request.params.step_id, 'step');
-    parseInclude(request.query);
-    const runId = await requireRunId(request.projectId, request.params);
-    const step = await store.steps.get(request.projectId, runId, stepId);
-    if (!step) throw notFound('step', stepId);
-    return runStepToWire(step);
-  });
+  app.get<{ Params: StepParams; Querystring: Query }>(
+    '/threads/:thread_id/runs/:run_id/steps/:step_id',
+    async (request) => {
+      const stepId = objectId('step_id', request.params.step_id, 'step');
+      parseInclude(request.query);
+      const runId = await requireRunId(request.projectId, request.params);
+      const step = await store.steps.get(request.projectId, runId, stepId);
+      if (!step) throw notFound('step', stepId);
+      return runStepToWire(step);
+    },
+  );
 }

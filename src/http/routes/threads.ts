@@ -28,12 +28,19 @@ export function parseThreadFilter(query: Query): ThreadFilter {
     const key = /^metadata\[(.*)\]$/.exec(name)?.[1];
     if (key === undefined) continue;
     if (key === '' || key.length > 64) {
-      throw new ApiError(400, `Invalid query parameter '${name}': a metadata key has 1 to 64 characters.`, { param: name, code: 'invalid_value' });
+      throw new ApiError(400, `Invalid query parameter '${name}': a metadata key has 1 to 64 characters.`, {
+        param: name,
+        code: 'invalid_value',
+      });
     }
     for (const single of Array.isArray(value) ? value : [value ?? '']) metadata.push([key, single]);
   }
   if (metadata.length > maxFilterPairs) throw tooManyProperties('metadata', maxFilterPairs, metadata.length);
-  return { metadata, createdAfter: parseInteger(query, 'created_after'), createdBefore: parseInteger(query, 'created_before') };
+  return {
+    metadata,
+    createdAfter: parseInteger(query, 'created_after'),
+    createdBefore: parseInteger(query, 'created_before'),
+  };
 }
 
 export function threadRoutes(app: FastifyInstance, store: Store): void {
@@ -41,7 +48,9 @@ export function threadRoutes(app: FastifyInstance, store: Store): void {
     const body = parseRequest('CreateThreadRequest', request.body);
     const createdAt = nowSeconds();
     const thread = threadFromRequest({ id: newId('thread'), createdAt }, body);
-    const messages = (body.messages ?? []).map((input) => messageFromRequest(thread.id, input, newId('msg'), createdAt, metadataFrom(input.metadata)));
+    const messages = (body.messages ?? []).map((input) =>
+      messageFromRequest(thread.id, input, newId('msg'), createdAt, metadataFrom(input.metadata)),
+    );
     return committedWrite(store, request, reply, async (tx) => {
       await tx.threads.insert(request.projectId, thread);
       for (const message of messages) await tx.messages.insert(request.projectId, message);
