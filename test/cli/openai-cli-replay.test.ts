@@ -23,9 +23,7 @@ after(async () => {
 });
 
 /** Runs one spool command and returns the single request the server received, parsed. */
-async function sentBy(
-  run: () => ReturnType<typeof runCli>,
-): Promise<{
+async function sentBy(run: () => ReturnType<typeof runCli>): Promise<{
   method: string;
   url: string;
   body: unknown;

@@ -85,18 +85,16 @@ export class FakeModel {
     let raw = '';
     for await (const chunk of request) raw += chunk;
     if (request.url !== '/v1/chat/completions' || request.method !== 'POST') {
-      response
-        .writeHead(404, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            error: {
-              message: `Invalid URL (${request.method} ${request.url})`,
-              type: 'invalid_request_error',
-              param: null,
-              code: null,
-            },
-          }),
-        );
+      response.writeHead(404, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          error: {
+            message: `Invalid URL (${request.method} ${request.url})`,
+            type: 'invalid_request_error',
+            param: null,
+            code: null,
+          },
+        }),
+      );
       return;
     }
     const body = JSON.parse(raw) as RecordedRequest['body'];
