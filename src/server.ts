@@ -1,4 +1,5 @@
 // `spool serve`: open the store, check the configuration is safe, listen, and drain on SIGTERM.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, isLoopbackHost, type ServeConfig } from './config.js';
 import { nowSeconds } from './domain/clock.js';
@@ -26,8 +27,6 @@ export interface RunningServer {
 function endingReserveMs(drainTimeoutMs: number): number {
   return Math.min(2_000, drainTimeoutMs / 2);
 }
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const { logger, flush: flushLog } = createServerLog(config.logLevel);
@@ -89,11 +88,11 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       // Runs still going when the grace ends are failed, and their streams end with that event.
       await Promise.all([
         worker.stop(graceEnds - Date.now(), reserveMs / 2),
-        Promise.race([connectionsClosed, delay(graceEnds - Date.now())]),
+        Promise.race([connectionsClosed, sleep(Math.max(0, graceEnds - Date.now()))]),
       ]);
       // What is left (bodies still arriving, streams to clients that stopped reading) is cut off,
       // after a moment for the streams just ended to reach their clients.
-      await Promise.race([connectionsClosed, delay(reserveMs / 4)]);
+      await Promise.race([connectionsClosed, sleep(reserveMs / 4)]);
       app.server.closeAllConnections();
       await connectionsClosed;
       await store.close();

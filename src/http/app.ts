@@ -17,6 +17,7 @@ import { messageRoutes } from './routes/messages.js';
 import { runRoutes } from './routes/runs.js';
 import { stepRoutes } from './routes/steps.js';
 import { threadRoutes } from './routes/threads.js';
+import { safetyHeaders } from './safety-headers.js';
 import { authenticateV1, decorateProjectId } from './v1-auth.js';
 
 export interface AppOptions {
@@ -38,13 +39,11 @@ function nextRequestId(): string {
   return `req_${requestIdPrefix}${requestCounter.toString(16).padStart(16, '0')}`;
 }
 
-// On every answer. No answer of the API may be cached (they hold private data) or sniffed as
-// another type than it says; the console's assets set their own cache-control.
+// On every answer; the console's assets set their own cache-control.
 const commonHeaders = {
   'openai-version': '2020-10-01',
   'access-control-expose-headers': 'X-Request-ID',
-  'x-content-type-options': 'nosniff',
-  'cache-control': 'no-store',
+  ...safetyHeaders,
 };
 
 export function buildApp(options: AppOptions): FastifyInstance {

@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ApiError } from '../domain/errors.js';
 import { lingerAndClose } from './lingering-close.js';
+import { safetyHeaders } from './safety-headers.js';
 
 function errorFor(code: string | undefined): ApiError {
   switch (code) {
@@ -27,8 +28,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
       `HTTP/1.1 ${apiError.status} ${STATUS_CODES[apiError.status]}`,
       'content-type: application/json; charset=utf-8',
       `content-length: ${Buffer.byteLength(body)}`,
-      'x-content-type-options: nosniff',
-      'cache-control: no-store',
+      ...Object.entries(safetyHeaders).map(([name, value]) => `${name}: ${value}`),
       'connection: close',
     ];
     socket.write(`${head.join('\r\n')}\r\n\r\n${body}`);
